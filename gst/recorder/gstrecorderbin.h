@@ -1,0 +1,48 @@
+/* recorderbin — a bin with request audio sink pads that records what was
+ * heard into one file through an encode/mux/sink chain that always finishes.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GST_RECORDER_BIN_FORMAT_OGG_OPUS,
+  GST_RECORDER_BIN_FORMAT_OGG_VORBIS,
+  GST_RECORDER_BIN_FORMAT_FLAC,
+  GST_RECORDER_BIN_FORMAT_WAV,
+} GstRecorderBinFormat;
+
+typedef enum
+{
+  GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD,
+  GST_RECORDER_BIN_CHANNEL_MODE_MIX,
+} GstRecorderBinChannelMode;
+
+typedef enum
+{
+  GST_RECORDER_BIN_ON_ERROR_CONTAIN,
+  GST_RECORDER_BIN_ON_ERROR_PROPAGATE,
+} GstRecorderBinOnError;
+
+typedef enum
+{
+  GST_RECORDER_BIN_PAUSE_MODE_SILENCE,
+  GST_RECORDER_BIN_PAUSE_MODE_COLLAPSE,
+} GstRecorderBinPauseMode;
+
+#define GST_TYPE_RECORDER_BIN (gst_recorder_bin_get_type ())
+G_DECLARE_FINAL_TYPE (GstRecorderBin, gst_recorder_bin, GST, RECORDER_BIN,
+                      GstBin)
+
+#define GST_TYPE_RECORDER_BIN_PAD (gst_recorder_bin_pad_get_type ())
+G_DECLARE_FINAL_TYPE (GstRecorderBinPad, gst_recorder_bin_pad, GST,
+                      RECORDER_BIN_PAD, GstGhostPad)
+
+GST_ELEMENT_REGISTER_DECLARE (recorderbin);
+
+G_END_DECLS

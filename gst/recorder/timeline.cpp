@@ -1,0 +1,643 @@
+/* recorderbin — per-pad timeline core: cut indices, runs, pause shifts,
+ * commit horizon and the contiguous output grid. docs/timeline.md explains
+ * the model with examples.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "timeline.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace recorder
+{
+
+namespace
+{
+using u128 = unsigned __int128;
+
+std::uint64_t
+saturate (u128 v)
+{
+  return v > std::numeric_limits<std::uint64_t>::max ()
+             ? std::numeric_limits<std::uint64_t>::max ()
+             : static_cast<std::uint64_t> (v);
+}
+} // namespace
+
+std::uint64_t
+scale_round (std::uint64_t val, std::uint64_t num, std::uint64_t denom)
+{
+  return saturate ((static_cast<u128> (val) * num + denom / 2) / denom);
+}
+
+std::uint64_t
+scale_floor (std::uint64_t val, std::uint64_t num, std::uint64_t denom)
+{
+  return saturate (static_cast<u128> (val) * num / denom);
+}
+
+Time
+samples_to_time (std::uint64_t n, std::uint32_t rate)
+{
+  return scale_floor (n, kSecond, rate);
+}
+
+std::uint64_t
+cut_index (Time dt, std::uint32_t rate)
+{
+  return scale_round (dt, rate, kSecond);
+}
+
+/* ---- PadTimeline::Piece ------------------------------------------------ */
+
+Time
+PadTimeline::Piece::time_of (std::uint64_t m) const
+{
+  return origin + samples_to_time (m - seg_start, rate);
+}
+
+std::uint64_t
+PadTimeline::Piece::index_at (Time t) const
+{
+  const std::uint64_t end_index = run_index + count;
+  if (t == kTimeNone)
+    return end_index;
+  std::uint64_t m = seg_start;
+  if (t > origin)
+    m += cut_index (t - origin, rate);
+  return std::clamp (m, run_index, end_index);
+}
+
+void
+PadTimeline::Piece::trim_head (std::uint64_t m)
+{
+  const std::uint64_t dropped = m - run_index;
+  offset += dropped;
+  count -= dropped;
+  run_index = m;
+}
+
+/* ---- PadTimeline --------------------------------------------------------- */
+
+void
+PadTimeline::set_rate (std::uint32_t rate)
+{
+  if (rate == 0 || rate == grid_rate_)
+    return;
+  if (started_ && grid_pos_ > 0)
+    rebase_grid (rate);
+  else
+    grid_rate_ = rate;
+}
+
+Time
+PadTimeline::map_through_pauses (Time t) const
+{
+  /* An utterance scheduled to start inside a pause starts when it ended. */
+  for (const Pause &pause : history_)
+    if (t >= pause.p && t < pause.r)
+      t = pause.r;
+  return t;
+}
+
+void
+PadTimeline::hold (Piece piece)
+{
+  if (piece.count == 0)
+    return;
+  const Time end = piece.end ();
+  if (newest_end_ == kTimeNone || end > newest_end_)
+    newest_end_ = end;
+  held_.emplace (piece.start (), std::move (piece));
+}
+
+std::uint64_t
+PadTimeline::push (Time pts, std::uint32_t rate, std::uint64_t samples,
+                   PayloadRef payload)
+{
+  if (samples == 0 || rate == 0)
+    return 0;
+
+  bool continues = run_.open && run_.rate == rate;
+  if (continues && pts != kTimeNone)
+    {
+      const Time sched_end
+          = run_.sched_origin + samples_to_time (run_.samples, rate);
+      const Time diff = pts > sched_end ? pts - sched_end : sched_end - pts;
+      continues = diff <= samples_to_time (1, rate);
+    }
+
+  if (!continues)
+    {
+      Time start = pts;
+      if (start == kTimeNone)
+        start = newest_end_ != kTimeNone ? newest_end_
+                : started_               ? committed_end ()
+                                         : 0;
+      run_ = Run{};
+      run_.open = true;
+      run_.id = next_run_id_++;
+      run_.rate = rate;
+      run_.sched_origin = start;
+      run_.origin = map_through_pauses (start);
+      if (paused_)
+        run_.cut = run_.origin >= pause_at_
+                       ? 0
+                       : cut_index (pause_at_ - run_.origin, rate);
+    }
+
+  Piece piece{ std::move (payload), 0,           samples,       rate, run_.id,
+               run_.samples,        run_.origin, run_.seg_start };
+  run_.samples += samples;
+  if (first_audio_ == kTimeNone || piece.start () < first_audio_)
+    first_audio_ = piece.start ();
+
+  const std::uint64_t piece_end = piece.run_index + piece.count;
+  if (run_.cut != Run::kNoCut && run_.cut < piece_end)
+    {
+      const std::uint64_t m = std::max (run_.cut, piece.run_index);
+      Piece tail = piece;
+      tail.trim_head (m);
+      piece.count = m - piece.run_index;
+      hold (std::move (piece));
+      if (paused_)
+        {
+          if (newest_end_ == kTimeNone || tail.end () > newest_end_)
+            newest_end_ = tail.end ();
+          pending_.push_back (std::move (tail));
+          return enforce_pending_holdback ();
+        }
+      /* The resume switch is reached: the run continues at its new place. */
+      run_.origin = run_.cut_origin;
+      run_.seg_start = run_.cut;
+      run_.cut = Run::kNoCut;
+      tail.origin = run_.origin;
+      tail.seg_start = run_.seg_start;
+      hold (std::move (tail));
+      return 0;
+    }
+  hold (std::move (piece));
+  return 0;
+}
+
+std::uint64_t
+PadTimeline::enforce_pending_holdback ()
+{
+  Time held = 0;
+  for (const Piece &p : pending_)
+    held += samples_to_time (p.count, p.rate);
+  std::uint64_t dropped = 0;
+  while (held > holdback_ && !pending_.empty ())
+    {
+      Piece &oldest = pending_.front ();
+      const Time excess = held - holdback_;
+      const Time duration = samples_to_time (oldest.count, oldest.rate);
+      if (duration <= excess)
+        {
+          dropped += oldest.count;
+          held -= duration;
+          pending_.erase (pending_.begin ());
+          continue;
+        }
+      std::uint64_t n = cut_index (excess, oldest.rate);
+      n = std::max<std::uint64_t> (n, 1);
+      dropped += n;
+      oldest.trim_head (oldest.run_index + n);
+      break;
+    }
+  stats_.interrupted_samples += dropped;
+  return dropped;
+}
+
+void
+PadTimeline::flush ()
+{
+  held_.clear ();
+  pending_.clear ();
+  paused_ = false;
+  run_.open = false;
+}
+
+void
+PadTimeline::split_off_pending (Time p)
+{
+  /* Everything held that would be heard at or after p is unheard now. */
+  std::vector<Piece> moved;
+  for (auto it = held_.begin (); it != held_.end ();)
+    {
+      Piece &piece = it->second;
+      if (piece.end () <= p)
+        {
+          ++it;
+          continue;
+        }
+      const std::uint64_t m = piece.index_at (p);
+      Piece tail = piece;
+      tail.trim_head (m);
+      if (tail.count > 0)
+        moved.push_back (std::move (tail));
+      if (m == piece.run_index)
+        it = held_.erase (it);
+      else
+        {
+          piece.count = m - piece.run_index;
+          ++it;
+        }
+    }
+  pending_.insert (pending_.end (), moved.begin (), moved.end ());
+}
+
+EventOutcome
+PadTimeline::pause (Time p)
+{
+  if (paused_)
+    return EventOutcome::kIgnored;
+  const bool late = started_ && p < committed_end ();
+
+  split_off_pending (p);
+  if (run_.open)
+    {
+      /* Samples of the open run that have not arrived yet and are heard at
+       * or after p will be pending too. */
+      Time origin = run_.origin;
+      std::uint64_t seg_start = run_.seg_start;
+      if (run_.cut != Run::kNoCut && p >= run_.cut_origin)
+        {
+          origin = run_.cut_origin;
+          seg_start = run_.cut;
+        }
+      std::uint64_t m = seg_start;
+      if (p > origin)
+        m += cut_index (p - origin, run_.rate);
+      if (run_.cut != Run::kNoCut && origin == run_.origin)
+        m = std::min (m, run_.cut);
+      run_.cut = m;
+    }
+  paused_ = true;
+  pause_at_ = p;
+  if (late)
+    stats_.late_events++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+EventOutcome
+PadTimeline::resume (Time r)
+{
+  if (!paused_)
+    return EventOutcome::kIgnored;
+  const bool late = started_ && r < committed_end ();
+
+  /* Each run's unheard part moves as one block: its first unheard sample is
+   * heard at r (unless it was scheduled at or after r anyway). */
+  struct Group
+  {
+    std::uint64_t run_id;
+    std::uint64_t first;
+    bool shift;
+  };
+  std::vector<Group> groups;
+  std::vector<Piece> pending;
+  pending.swap (pending_);
+  for (Piece &piece : pending)
+    {
+      auto g
+          = std::find_if (groups.begin (), groups.end (), [&] (const Group &x) {
+              return x.run_id == piece.run_id;
+            });
+      if (g == groups.end ())
+        {
+          groups.push_back (
+              { piece.run_id, piece.run_index, piece.start () < r });
+          g = groups.end () - 1;
+        }
+      if (g->shift)
+        {
+          piece.origin = r;
+          piece.seg_start = g->first;
+        }
+      hold (std::move (piece));
+    }
+
+  if (run_.open && run_.cut != Run::kNoCut)
+    {
+      auto g
+          = std::find_if (groups.begin (), groups.end (),
+                          [&] (const Group &x) { return x.run_id == run_.id; });
+      std::uint64_t first;
+      bool shift;
+      if (g != groups.end ())
+        {
+          first = g->first;
+          shift = g->shift;
+        }
+      else
+        {
+          first = std::max (run_.cut, run_.samples);
+          Piece probe{ nullptr, 0,     0,           run_.rate,
+                       run_.id, first, run_.origin, run_.seg_start };
+          shift = probe.start () < r;
+        }
+      if (!shift)
+        run_.cut = Run::kNoCut;
+      else if (run_.samples > first)
+        {
+          run_.origin = r;
+          run_.seg_start = first;
+          run_.cut = Run::kNoCut;
+        }
+      else
+        {
+          run_.cut = first;
+          run_.cut_origin = r;
+        }
+    }
+
+  history_.push_back ({ pause_at_, std::max (r, pause_at_) });
+  paused_ = false;
+  if (late)
+    stats_.late_events++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+EventOutcome
+PadTimeline::interrupt (Time t)
+{
+  const bool late = started_ && t < committed_end ();
+
+  Time newest = kTimeNone;
+  for (auto it = held_.begin (); it != held_.end ();)
+    {
+      Piece &piece = it->second;
+      if (piece.end () > t)
+        {
+          const std::uint64_t m = piece.index_at (t);
+          stats_.interrupted_samples += piece.run_index + piece.count - m;
+          if (m == piece.run_index)
+            {
+              it = held_.erase (it);
+              continue;
+            }
+          piece.count = m - piece.run_index;
+        }
+      if (newest == kTimeNone || piece.end () > newest)
+        newest = piece.end ();
+      ++it;
+    }
+  if (paused_)
+    {
+      for (const Piece &piece : pending_)
+        stats_.interrupted_samples += piece.count;
+      pending_.clear ();
+      paused_ = false;
+    }
+  if (newest_end_ != kTimeNone && newest_end_ > t)
+    newest_end_ = (newest == kTimeNone || newest < t) ? t : newest;
+  run_.open = false;
+  if (late)
+    stats_.late_events++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+void
+PadTimeline::start (Time recording_start)
+{
+  started_ = true;
+  grid_origin_ = recording_start;
+  grid_pos_ = 0;
+}
+
+Time
+PadTimeline::grid_time (std::int64_t index) const
+{
+  if (grid_rate_ == 0)
+    return grid_origin_;
+  return grid_origin_
+         + samples_to_time (static_cast<std::uint64_t> (index), grid_rate_);
+}
+
+std::int64_t
+PadTimeline::grid_index_of (Time t) const
+{
+  if (t >= grid_origin_)
+    return static_cast<std::int64_t> (cut_index (t - grid_origin_, grid_rate_));
+  return -static_cast<std::int64_t> (cut_index (grid_origin_ - t, grid_rate_));
+}
+
+void
+PadTimeline::rebase_grid (std::uint32_t rate)
+{
+  grid_origin_ = grid_time (grid_pos_);
+  grid_pos_ = 0;
+  grid_rate_ = rate;
+}
+
+Time
+PadTimeline::committed_end () const
+{
+  return started_ ? grid_time (grid_pos_) : kTimeNone;
+}
+
+Time
+PadTimeline::holdback_horizon () const
+{
+  if (newest_end_ == kTimeNone)
+    return kTimeNone;
+  return newest_end_ > holdback_ ? newest_end_ - holdback_ : 0;
+}
+
+void
+PadTimeline::emit_silence (std::int64_t until, std::vector<Chunk> &out)
+{
+  if (grid_rate_ == 0 || until <= grid_pos_)
+    return;
+  const std::uint64_t n = static_cast<std::uint64_t> (until - grid_pos_);
+  const Time pts = grid_time (grid_pos_);
+  grid_pos_ = until;
+  out.push_back (
+      { nullptr, 0, n, grid_rate_, pts, grid_time (grid_pos_) - pts });
+  stats_.silence_samples += n;
+}
+
+void
+PadTimeline::emit_piece (const Piece &piece, std::vector<Chunk> &out)
+{
+  if (grid_rate_ != piece.rate)
+    {
+      if (grid_pos_ > 0)
+        rebase_grid (piece.rate);
+      else
+        grid_rate_ = piece.rate;
+    }
+  Piece part = piece;
+  std::int64_t at
+      = grid_index_of (part.origin)
+        + static_cast<std::int64_t> (part.run_index - part.seg_start);
+  if (at < grid_pos_)
+    {
+      /* Overlaps what is already committed: the newcomer loses. */
+      const std::uint64_t lost = std::min<std::uint64_t> (
+          part.count, static_cast<std::uint64_t> (grid_pos_ - at));
+      stats_.overlap_samples += lost;
+      part.trim_head (part.run_index + lost);
+      at += static_cast<std::int64_t> (lost);
+      if (part.count == 0)
+        return;
+    }
+  emit_silence (at, out);
+  const Time pts = grid_time (grid_pos_);
+  grid_pos_ += static_cast<std::int64_t> (part.count);
+  out.push_back ({ part.payload, part.offset, part.count, part.rate, pts,
+                   grid_time (grid_pos_) - pts });
+  stats_.committed_samples += part.count;
+}
+
+void
+PadTimeline::commit (Time horizon, std::vector<Chunk> &out)
+{
+  if (!started_)
+    return;
+  while (!held_.empty ())
+    {
+      auto it = held_.begin ();
+      if (horizon != kTimeNone && it->first >= horizon)
+        break;
+      Piece piece = std::move (it->second);
+      const std::uint64_t m = piece.index_at (horizon);
+      if (m == piece.run_index)
+        {
+          /* Starts less than half a sample before the horizon. */
+          it->second = std::move (piece);
+          break;
+        }
+      held_.erase (it);
+      if (m < piece.run_index + piece.count)
+        {
+          Piece tail = piece;
+          tail.trim_head (m);
+          held_.emplace (tail.start (), std::move (tail));
+          piece.count = m - piece.run_index;
+        }
+      emit_piece (piece, out);
+    }
+  if (horizon != kTimeNone && grid_rate_ != 0)
+    emit_silence (grid_index_of (horizon), out);
+}
+
+void
+PadTimeline::finish (std::vector<Chunk> &out)
+{
+  if (paused_)
+    {
+      for (const Piece &piece : pending_)
+        stats_.interrupted_samples += piece.count;
+      pending_.clear ();
+      paused_ = false;
+    }
+  commit (kTimeNone, out);
+}
+
+/* ---- RecordingGate ---------------------------------------------------------
+ */
+
+EventOutcome
+RecordingGate::pause (Time p)
+{
+  if (open_)
+    return EventOutcome::kIgnored;
+  const bool late = position_ != kTimeNone && p < position_;
+  cuts_.push_back ({ p, kTimeNone });
+  open_ = true;
+  if (late)
+    late_events_++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+EventOutcome
+RecordingGate::resume (Time r)
+{
+  if (!open_)
+    return EventOutcome::kIgnored;
+  const bool late = position_ != kTimeNone && r < position_;
+  cuts_.back ().r = std::max (r, cuts_.back ().p);
+  open_ = false;
+  if (late)
+    late_events_++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+std::vector<RecordingGate::Span>
+RecordingGate::process (Time pts, std::uint32_t rate, std::uint64_t samples,
+                        Time &out_pts)
+{
+  if (!stream_open_ || rate != stream_rate_)
+    {
+      /* Output stays contiguous across a new stream in collapse mode. */
+      Time out_origin = pts;
+      if (stream_open_ && mode_ == Mode::kCollapse)
+        out_origin = stream_out_origin_ + samples_to_time (kept_, stream_rate_);
+      stream_open_ = true;
+      stream_origin_
+          = pts == kTimeNone ? (position_ == kTimeNone ? 0 : position_) : pts;
+      stream_out_origin_
+          = out_origin == kTimeNone ? stream_origin_ : out_origin;
+      stream_rate_ = rate;
+      stream_pos_ = 0;
+      kept_ = 0;
+    }
+
+  const std::uint64_t first = stream_pos_;
+  const std::uint64_t last = stream_pos_ + samples;
+
+  /* Removed ranges, in stream sample indices, clipped to this buffer. */
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> removed;
+  for (const Cut &cut : cuts_)
+    {
+      const std::uint64_t a = cut.p <= stream_origin_
+                                  ? 0
+                                  : cut_index (cut.p - stream_origin_, rate);
+      const std::uint64_t b = cut.r == kTimeNone ? last
+                              : cut.r <= stream_origin_
+                                  ? 0
+                                  : cut_index (cut.r - stream_origin_, rate);
+      const std::uint64_t lo = std::max (a, first), hi = std::min (b, last);
+      if (lo < hi)
+        removed.emplace_back (lo, hi);
+    }
+  std::sort (removed.begin (), removed.end ());
+
+  std::vector<Span> spans;
+  const bool silence = mode_ == Mode::kSilence;
+  out_pts = silence ? (pts == kTimeNone
+                           ? stream_origin_ + samples_to_time (first, rate)
+                           : pts)
+                    : stream_out_origin_ + samples_to_time (kept_, rate);
+  std::uint64_t pos = first;
+  auto keep_until = [&] (std::uint64_t end) {
+    if (end > pos)
+      {
+        spans.push_back ({ pos - first, end - pos, false });
+        kept_ += end - pos;
+        pos = end;
+      }
+  };
+  for (const auto &[lo, hi] : removed)
+    {
+      keep_until (lo);
+      if (hi > pos)
+        {
+          if (silence)
+            {
+              spans.push_back ({ pos - first, hi - pos, true });
+              silence_samples_ += hi - pos;
+            }
+          pos = hi;
+        }
+    }
+  keep_until (last);
+  stream_pos_ = last;
+  position_ = stream_origin_ + samples_to_time (last, rate);
+  return spans;
+}
+
+} // namespace recorder

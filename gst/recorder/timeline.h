@@ -1,0 +1,255 @@
+/* recorderbin — per-pad timeline core.
+ *
+ * Plain C++ with no GStreamer object in it: it knows running times (ns),
+ * sample rates and sample counts, and decides which samples of a pad are
+ * heard where. The clip element is thin glue around it. See docs/timeline.md.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace recorder
+{
+
+using Time = std::uint64_t; /* nanoseconds of running time */
+constexpr Time kTimeNone = UINT64_MAX;
+constexpr Time kSecond = 1000000000ULL;
+
+/* round (val * num / denom), exact for all 64-bit inputs (denom > 0). */
+std::uint64_t scale_round (std::uint64_t val, std::uint64_t num,
+                           std::uint64_t denom);
+/* floor (val * num / denom). */
+std::uint64_t scale_floor (std::uint64_t val, std::uint64_t num,
+                           std::uint64_t denom);
+/* Time of sample index `n` at `rate`, relative to the first sample. */
+Time samples_to_time (std::uint64_t n, std::uint32_t rate);
+/* Index of the sample a cut at `dt` after the first sample falls before:
+ * gst_util_uint64_scale_round (dt, rate, GST_SECOND), DESIGN section 4. */
+std::uint64_t cut_index (Time dt, std::uint32_t rate);
+
+/* What a piece of audio refers to; the element subclasses it to hold a
+ * GstBuffer, the unit tests to hold sample values. */
+class Payload
+{
+public:
+  virtual ~Payload () = default;
+};
+using PayloadRef = std::shared_ptr<const Payload>;
+
+/* One stretch of output. Consecutive chunks are sample-contiguous. */
+struct Chunk
+{
+  PayloadRef payload;       /* nullptr: silence */
+  std::uint64_t offset = 0; /* first sample inside payload */
+  std::uint64_t samples = 0;
+  std::uint32_t rate = 0;
+  Time pts = 0; /* running time of the first sample */
+  Time duration = 0;
+};
+
+struct PadStats
+{
+  std::uint64_t committed_samples = 0;
+  std::uint64_t interrupted_samples = 0;
+  std::uint64_t silence_samples = 0;
+  std::uint64_t overlap_samples = 0;
+  std::uint64_t late_events = 0;
+};
+
+enum class EventOutcome
+{
+  kApplied, /* took full effect */
+  kLate,    /* part of what it would change was already committed */
+  kIgnored, /* pause while paused, resume while not paused */
+};
+
+/* The timeline of one pad: audio held back until it is committed, the cuts
+ * and shifts that interrupt, pause and resume make, and the contiguous output
+ * grid that starts at the recording's start time.
+ *
+ * Not thread-safe: the owner serialises every call. */
+class PadTimeline
+{
+public:
+  explicit PadTimeline (Time holdback = 0) : holdback_ (holdback) {}
+
+  void set_holdback (Time holdback) { holdback_ = holdback; }
+  Time holdback () const { return holdback_; }
+
+  /* The rate of the pad's current format, used for silence before the pad's
+   * first audio. */
+  void set_rate (std::uint32_t rate);
+
+  /* Audio: `samples` frames at `rate` scheduled from running time `pts`
+   * (kTimeNone: right after the previous audio). Returns how many unheard
+   * samples were dropped because a pause outlasted the holdback. */
+  std::uint64_t push (Time pts, std::uint32_t rate, std::uint64_t samples,
+                      PayloadRef payload);
+  /* A run ends at a gap, a GAP event, a SEGMENT, a FLUSH_STOP, a format
+   * change or an interrupt. */
+  void end_run () { run_.open = false; }
+  /* Drops everything held and pending, as after a flush. */
+  void flush ();
+
+  EventOutcome interrupt (Time t);
+  EventOutcome pause (Time p);
+  EventOutcome resume (Time r);
+  bool paused () const { return paused_; }
+
+  /* Anchors the output: the first chunk starts at `recording_start`. */
+  void start (Time recording_start);
+  bool started () const { return started_; }
+
+  /* Emits everything heard before `horizon`, and silence up to it. */
+  void commit (Time horizon, std::vector<Chunk> &out);
+  /* End of stream: unheard audio of an open pause is discarded, the rest is
+   * emitted. */
+  void finish (std::vector<Chunk> &out);
+
+  /* Heard time of the earliest audio pushed; kTimeNone if none yet. */
+  Time first_audio () const { return first_audio_; }
+  /* Heard end of the newest audio pushed; kTimeNone if none yet. */
+  Time newest_end () const { return newest_end_; }
+  /* End of the emitted output; kTimeNone before start(). */
+  Time committed_end () const;
+  /* The horizon the holdback alone imposes: newest_end - holdback. */
+  Time holdback_horizon () const;
+  bool holds_audio () const { return !held_.empty () || !pending_.empty (); }
+  const PadStats &stats () const { return stats_; }
+
+private:
+  /* Samples [run_index, run_index + count) of one run, all from one payload.
+   * Run sample m is heard at origin + (m - seg_start) / rate. */
+  struct Piece
+  {
+    PayloadRef payload;
+    std::uint64_t offset;
+    std::uint64_t count;
+    std::uint32_t rate;
+    std::uint64_t run_id;
+    std::uint64_t run_index;
+    Time origin;
+    std::uint64_t seg_start;
+
+    Time time_of (std::uint64_t m) const;
+    Time start () const { return time_of (run_index); }
+    Time end () const { return time_of (run_index + count); }
+    /* Run index of the cut before running time t, within this piece. */
+    std::uint64_t index_at (Time t) const;
+    /* Drops the samples before run index m. */
+    void trim_head (std::uint64_t m);
+  };
+
+  struct Run
+  {
+    bool open = false;
+    std::uint64_t id = 0;
+    std::uint32_t rate = 0;
+    Time sched_origin = 0;
+    std::uint64_t samples = 0;
+    Time origin = 0;
+    std::uint64_t seg_start = 0;
+    /* A pause cut (paused) or a resume switch (not paused) that falls after
+     * the samples received so far. */
+    static constexpr std::uint64_t kNoCut = UINT64_MAX;
+    std::uint64_t cut = kNoCut;
+    Time cut_origin = 0;
+  };
+
+  struct Pause
+  {
+    Time p, r;
+  };
+
+  Time map_through_pauses (Time t) const;
+  void hold (Piece piece);
+  void split_off_pending (Time p);
+  std::uint64_t enforce_pending_holdback ();
+  void emit_piece (const Piece &piece, std::vector<Chunk> &out);
+  void emit_silence (std::int64_t until, std::vector<Chunk> &out);
+  void rebase_grid (std::uint32_t rate);
+  std::int64_t grid_index_of (Time t) const;
+  Time grid_time (std::int64_t index) const;
+
+  Time holdback_;
+  PadStats stats_;
+
+  Run run_;
+  std::uint64_t next_run_id_ = 1;
+  std::vector<Pause> history_;
+  bool paused_ = false;
+  Time pause_at_ = 0;
+
+  std::multimap<Time, Piece> held_; /* keyed by heard start */
+  std::vector<Piece> pending_;      /* unheard during an open pause */
+
+  Time first_audio_ = kTimeNone;
+  Time newest_end_ = kTimeNone;
+
+  /* Output grid: sample grid_pos_ of the grid at grid_rate_ is heard at
+   * grid_origin_ + grid_pos_ / grid_rate_. */
+  bool started_ = false;
+  Time grid_origin_ = 0;
+  std::uint32_t grid_rate_ = 0;
+  std::int64_t grid_pos_ = 0;
+};
+
+/* The whole-recording pause (pause-recording / resume-recording), applied to
+ * the one contiguous stream after the pads are aligned. */
+class RecordingGate
+{
+public:
+  enum class Mode
+  {
+    kSilence,
+    kCollapse
+  };
+  struct Span
+  {
+    std::uint64_t offset; /* within the input buffer */
+    std::uint64_t samples;
+    bool silence; /* replace by silence; otherwise keep */
+  };
+
+  void set_mode (Mode mode) { mode_ = mode; }
+  Mode mode () const { return mode_; }
+  EventOutcome pause (Time p);
+  EventOutcome resume (Time r);
+  bool paused () const { return open_; }
+  /* Resets the stream origin (format change, new segment). */
+  void new_stream () { stream_open_ = false; }
+
+  /* A contiguous input buffer of `samples` at `rate` from `pts`: returns the
+   * parts to output, in order, and the pts of the first output sample. */
+  std::vector<Span> process (Time pts, std::uint32_t rate,
+                             std::uint64_t samples, Time &out_pts);
+  /* Running time reached by the input so far; kTimeNone if none. */
+  Time position () const { return position_; }
+  std::uint64_t late_events () const { return late_events_; }
+  std::uint64_t silence_samples () const { return silence_samples_; }
+
+private:
+  struct Cut
+  {
+    Time p, r; /* r == kTimeNone while open */
+  };
+  Mode mode_ = Mode::kSilence;
+  std::vector<Cut> cuts_;
+  bool open_ = false;
+  bool stream_open_ = false;
+  Time stream_origin_ = 0;
+  Time stream_out_origin_ = 0;
+  std::uint32_t stream_rate_ = 0;
+  std::uint64_t stream_pos_ = 0; /* input samples so far */
+  std::uint64_t kept_ = 0;       /* output samples so far (collapse) */
+  Time position_ = kTimeNone;
+  std::uint64_t late_events_ = 0;
+  std::uint64_t silence_samples_ = 0;
+};
+
+} // namespace recorder
