@@ -672,7 +672,11 @@ build_tail (GstRecorderBin *self)
       return FALSE;
     }
 
-  g_object_set (t.aggregator, "start-time-selection", 2 /* set */, NULL);
+  /* Every clip element's first buffer starts exactly at the recording's
+   * start, so "first" selects it whichever pad pushes first; and a live
+   * aggregator waits for that first buffer instead of timing out on pads
+   * that have not negotiated yet. */
+  g_object_set (t.aggregator, "start-time-selection", 1 /* first */, NULL);
   g_object_set (t.convert, "dithering", 0 /* none */, NULL);
   if (pcm16)
     {
@@ -743,16 +747,14 @@ build_tail (GstRecorderBin *self)
   return TRUE;
 }
 
-/* Runs once per recording, in the first clip task about to push. */
+/* Runs once per recording, in the first clip task about to push: completes
+ * the per-pad caps with what the first input's caps decided. */
 static void
 on_recording_start (GstRecorderBin *self, Time start)
 {
   GstRecorderBinPrivate *priv = self->priv;
   GST_INFO_OBJECT (self, "recording starts at %" GST_TIME_FORMAT,
                    GST_TIME_ARGS (start));
-  if (priv->tail.aggregator)
-    g_object_set (priv->tail.aggregator, "start-time", (guint64)start, NULL);
-
   unsigned rate;
   int channels;
   {
