@@ -278,14 +278,14 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
    * the stall timeout, the output is stuck: stop waiting for it. */
   auto progress_deadline = std::chrono::steady_clock::now ()
                            + std::chrono::nanoseconds (session.stall_timeout);
-  std::size_t seen = pad.outbox.size ();
+  std::uint64_t seen = pad.popped;
   while (!pad.flushing && !session.failed && !pad.eos
          && pad.outbox_duration > kOutboxLimit)
     {
       if (session.wake.wait_until (lk, progress_deadline)
           == std::cv_status::timeout)
         {
-          if (pad.outbox.size () >= seen && !pad.flushing && !session.failed)
+          if (pad.popped == seen && !pad.flushing && !session.failed)
             {
               pad.stalled = true;
               session.failed = true;
@@ -301,7 +301,7 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
               lk.lock ();
               break;
             }
-          seen = pad.outbox.size ();
+          seen = pad.popped;
           progress_deadline
               = std::chrono::steady_clock::now ()
                 + std::chrono::nanoseconds (session.stall_timeout);
@@ -714,6 +714,7 @@ gst_recorder_clip_loop (gpointer user_data)
 
   Outgoing item = std::move (pad.outbox.front ());
   pad.outbox.pop_front ();
+  pad.popped++;
   pad.outbox_duration -= std::min (pad.outbox_duration, item.chunk.duration);
   const bool failed = session.failed;
   auto once = session.started_once;

@@ -90,6 +90,7 @@ public:
     bool stalled = false;
     std::deque<Outgoing> outbox;
     Time outbox_duration = 0;
+    std::uint64_t popped = 0; /* items the task took, for stall detection */
     GstFlowReturn last_flow = GST_FLOW_OK;
     bool warned_holdback = false;
   };
