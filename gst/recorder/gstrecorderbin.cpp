@@ -916,6 +916,9 @@ finish (GstRecorderBin *self, const gchar *status)
   }
   if (g_str_equal (status, "ok") && error)
     status = "error";
+  if (g_str_equal (status, "error") && !error)
+    error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+                         "The recording chain failed");
 
   GstStructure *s = stats_structure (self, "recorderbin-done");
   gst_structure_set (
@@ -948,7 +951,7 @@ deadline_reached (GstClock *, GstClockTime, GstClockID, gpointer user_data)
   bool failed;
   {
     std::lock_guard<std::mutex> lk (self->priv->session->lock);
-    failed = self->priv->session->failed;
+    failed = self->priv->session->failed && !self->priv->session->stalled;
   }
   finish (self, failed ? "error" : "timeout");
   return TRUE;
@@ -960,14 +963,15 @@ static void
 on_all_eos (GstRecorderBin *self)
 {
   GstRecorderBinPrivate *priv = self->priv;
-  bool failed;
+  bool failed, stalled;
   {
     std::lock_guard<std::mutex> lk (priv->session->lock);
     failed = priv->session->failed;
+    stalled = priv->session->stalled;
   }
   if (failed || !priv->tail.built)
     {
-      finish (self, failed ? "error" : "ok");
+      finish (self, stalled ? "timeout" : failed ? "error" : "ok");
       return;
     }
   GstClock *clock = gst_system_clock_obtain ();
@@ -1047,11 +1051,13 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
       return;
     case GST_MESSAGE_ERROR:
       {
-        if (!priv->running || is_clip (self, GST_MESSAGE_SRC (message)))
-          break; /* start-up and input errors are errors */
+        if (!priv->running)
+          break; /* start-up errors fail the state change as they are */
         GError *err = nullptr;
         gchar *debug = nullptr;
         gst_message_parse_error (message, &err, &debug);
+        /* Errors about the input (from a clip element) stay errors. */
+        const bool input_error = is_clip (self, GST_MESSAGE_SRC (message));
         bool all_eos;
         ErrorMode mode;
         {
@@ -1067,7 +1073,7 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
           mode = session.error_mode;
         }
         session.wake.notify_all ();
-        if (mode == ErrorMode::kContain)
+        if (mode == ErrorMode::kContain && !input_error)
           {
             GstMessage *warning = gst_message_new_warning (
                 GST_MESSAGE_SRC (message), err, debug);

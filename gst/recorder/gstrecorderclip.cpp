@@ -287,7 +287,7 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
         {
           if (pad.popped == seen && !pad.flushing && !session.failed)
             {
-              pad.stalled = true;
+              session.stalled = true;
               session.failed = true;
               session.errors++;
               lk.unlock ();

@@ -270,6 +270,7 @@ Session::reset_for_start ()
 {
   start = kTimeNone;
   failed = false;
+  stalled = false;
   all_eos_reported = false;
   errors = 0;
   const RecordingGate::Mode mode = gate.mode ();
@@ -284,7 +285,6 @@ Session::reset_for_start ()
       pad->last_out_format.reset ();
       pad->gap_end = kTimeNone;
       pad->eos = pad->finished = pad->eos_pushed = false;
-      pad->stalled = false;
       pad->outbox.clear ();
       pad->outbox_duration = 0;
       pad->last_flow = GST_FLOW_OK;

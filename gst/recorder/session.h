@@ -87,7 +87,6 @@ public:
     bool finished = false;   /* timeline finished, EOS queued */
     bool eos_pushed = false; /* EOS pushed downstream */
     bool flushing = true;
-    bool stalled = false;
     std::deque<Outgoing> outbox;
     Time outbox_duration = 0;
     std::uint64_t popped = 0; /* items the task took, for stall detection */
@@ -111,7 +110,8 @@ public:
   unsigned output_rate = 0; /* 0 until known when the rate property is 0 */
   int output_channels = 0;  /* single-pad per-pad mode: first input's */
   ErrorMode error_mode = ErrorMode::kContain;
-  bool failed = false; /* an internal element failed */
+  bool failed = false;  /* an internal element failed, or stalled */
+  bool stalled = false; /* the output made no progress */
   bool all_eos_reported = false;
   std::uint64_t errors = 0;
   RecordingGate gate;
