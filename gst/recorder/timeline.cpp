@@ -106,10 +106,75 @@ PadTimeline::hold (Piece piece)
 {
   if (piece.count == 0)
     return;
-  const Time end = piece.end ();
-  if (newest_end_ == kTimeNone || end > newest_end_)
-    newest_end_ = end;
-  held_.emplace (piece.start (), std::move (piece));
+  /* Audio already placed keeps its place: the newcomer loses the samples
+   * that would overlap it, wherever they are. */
+  std::vector<Piece> parts{ std::move (piece) };
+  const Time first = parts[0].start (), last = parts[0].end ();
+  for (const auto &[start, placed] : held_)
+    {
+      if (start >= last)
+        break;
+      if (placed.end () <= first)
+        continue;
+      std::vector<Piece> rest;
+      for (Piece &part : parts)
+        {
+          const std::uint64_t a = part.index_at (placed.start ());
+          const std::uint64_t b = part.index_at (placed.end ());
+          if (a >= b)
+            {
+              rest.push_back (std::move (part));
+              continue;
+            }
+          stats_.overlap_samples += b - a;
+          if (a > part.run_index)
+            {
+              Piece left = part;
+              left.count = a - part.run_index;
+              rest.push_back (std::move (left));
+            }
+          if (b < part.run_index + part.count)
+            {
+              part.trim_head (b);
+              rest.push_back (std::move (part));
+            }
+        }
+      parts.swap (rest);
+    }
+  for (Piece &part : parts)
+    {
+      const Time end = part.end ();
+      if (newest_end_ == kTimeNone || end > newest_end_)
+        newest_end_ = end;
+      held_.emplace (part.start (), std::move (part));
+    }
+}
+
+const PadTimeline::Segment &
+PadTimeline::Run::segment_for (std::uint64_t m) const
+{
+  const Segment *seg = &current;
+  for (const Segment &sw : switches)
+    if (sw.start <= m)
+      seg = &sw;
+  return *seg;
+}
+
+std::uint64_t
+PadTimeline::Run::index_at (Time t) const
+{
+  std::vector<Segment> segs{ current };
+  segs.insert (segs.end (), switches.begin (), switches.end ());
+  for (std::size_t i = 0; i < segs.size (); i++)
+    {
+      const Segment &seg = segs[i];
+      if (t <= seg.origin)
+        return seg.start;
+      const std::uint64_t m = seg.start + cut_index (t - seg.origin, rate);
+      if (i + 1 == segs.size () || m < segs[i + 1].start)
+        return m;
+    }
+  return current.start;
 }
 
 std::uint64_t
@@ -140,45 +205,55 @@ PadTimeline::push (Time pts, std::uint32_t rate, std::uint64_t samples,
       run_.id = next_run_id_++;
       run_.rate = rate;
       run_.sched_origin = start;
-      run_.origin = map_through_pauses (start);
+      run_.current = { 0, map_through_pauses (start) };
       if (paused_)
-        run_.cut = run_.origin >= pause_at_
-                       ? 0
-                       : cut_index (pause_at_ - run_.origin, rate);
+        run_.pause_cut = run_.index_at (pause_at_);
     }
 
-  Piece piece{ std::move (payload), 0,           samples,       rate, run_.id,
-               run_.samples,        run_.origin, run_.seg_start };
-  run_.samples += samples;
-  if (first_audio_ == kTimeNone || piece.start () < first_audio_)
-    first_audio_ = piece.start ();
+  const std::uint64_t begin = run_.samples, end = begin + samples;
+  run_.samples = end;
 
-  const std::uint64_t piece_end = piece.run_index + piece.count;
-  if (run_.cut != Run::kNoCut && run_.cut < piece_end)
+  /* Split where a segment starts and where an open pause cuts the run. */
+  std::vector<std::uint64_t> bounds;
+  for (const Segment &sw : run_.switches)
+    if (sw.start > begin && sw.start < end)
+      bounds.push_back (sw.start);
+  const bool cutting = paused_ && run_.pause_cut != Run::kNoCut;
+  if (cutting && run_.pause_cut > begin && run_.pause_cut < end)
+    bounds.push_back (run_.pause_cut);
+  std::sort (bounds.begin (), bounds.end ());
+  bounds.push_back (end);
+
+  bool to_pending = false;
+  std::uint64_t a = begin;
+  for (const std::uint64_t b : bounds)
     {
-      const std::uint64_t m = std::max (run_.cut, piece.run_index);
-      Piece tail = piece;
-      tail.trim_head (m);
-      piece.count = m - piece.run_index;
-      hold (std::move (piece));
-      if (paused_)
+      if (b <= a)
+        continue;
+      const Segment &seg = run_.segment_for (a);
+      Piece part{ payload, a - begin, b - a,      rate,
+                  run_.id, a,         seg.origin, seg.start };
+      if (first_audio_ == kTimeNone || part.start () < first_audio_)
+        first_audio_ = part.start ();
+      if (cutting && a >= run_.pause_cut)
         {
-          if (newest_end_ == kTimeNone || tail.end () > newest_end_)
-            newest_end_ = tail.end ();
-          pending_.push_back (std::move (tail));
-          return enforce_pending_holdback ();
+          if (newest_end_ == kTimeNone || part.end () > newest_end_)
+            newest_end_ = part.end ();
+          pending_.push_back (std::move (part));
+          to_pending = true;
         }
-      /* The resume switch is reached: the run continues at its new place. */
-      run_.origin = run_.cut_origin;
-      run_.seg_start = run_.cut;
-      run_.cut = Run::kNoCut;
-      tail.origin = run_.origin;
-      tail.seg_start = run_.seg_start;
-      hold (std::move (tail));
-      return 0;
+      else
+        hold (std::move (part));
+      a = b;
     }
-  hold (std::move (piece));
-  return 0;
+
+  /* Segments the run has reached become its current mapping. */
+  while (!run_.switches.empty () && run_.switches.front ().start <= end)
+    {
+      run_.current = run_.switches.front ();
+      run_.switches.erase (run_.switches.begin ());
+    }
+  return to_pending ? enforce_pending_holdback () : 0;
 }
 
 std::uint64_t
@@ -258,21 +333,12 @@ PadTimeline::pause (Time p)
   split_off_pending (p);
   if (run_.open)
     {
-      /* Samples of the open run that have not arrived yet and are heard at
-       * or after p will be pending too. */
-      Time origin = run_.origin;
-      std::uint64_t seg_start = run_.seg_start;
-      if (run_.cut != Run::kNoCut && p >= run_.cut_origin)
-        {
-          origin = run_.cut_origin;
-          seg_start = run_.cut;
-        }
-      std::uint64_t m = seg_start;
-      if (p > origin)
-        m += cut_index (p - origin, run_.rate);
-      if (run_.cut != Run::kNoCut && origin == run_.origin)
-        m = std::min (m, run_.cut);
-      run_.cut = m;
+      /* Samples of the open run heard at or after p, arrived or not, are
+       * unheard; later segments are superseded by where resume puts them. */
+      run_.pause_cut = run_.index_at (p);
+      while (!run_.switches.empty ()
+             && run_.switches.back ().start >= run_.pause_cut)
+        run_.switches.pop_back ();
     }
   paused_ = true;
   pause_at_ = p;
@@ -319,7 +385,7 @@ PadTimeline::resume (Time r)
       hold (std::move (piece));
     }
 
-  if (run_.open && run_.cut != Run::kNoCut)
+  if (run_.open && run_.pause_cut != Run::kNoCut)
     {
       auto g
           = std::find_if (groups.begin (), groups.end (),
@@ -333,24 +399,18 @@ PadTimeline::resume (Time r)
         }
       else
         {
-          first = std::max (run_.cut, run_.samples);
-          Piece probe{ nullptr, 0,     0,           run_.rate,
-                       run_.id, first, run_.origin, run_.seg_start };
-          shift = probe.start () < r;
+          /* Nothing of the run is pending (yet, or any more): its next
+           * sample is the first unheard one. */
+          first = std::max (run_.pause_cut, run_.samples);
+          const Segment &seg = run_.segment_for (first);
+          shift
+              = seg.origin + samples_to_time (first - seg.start, run_.rate) < r;
         }
-      if (!shift)
-        run_.cut = Run::kNoCut;
-      else if (run_.samples > first)
-        {
-          run_.origin = r;
-          run_.seg_start = first;
-          run_.cut = Run::kNoCut;
-        }
-      else
-        {
-          run_.cut = first;
-          run_.cut_origin = r;
-        }
+      if (shift && run_.samples > first)
+        run_.current = { first, r };
+      else if (shift)
+        run_.switches.push_back ({ first, r });
+      run_.pause_cut = Run::kNoCut;
     }
 
   history_.push_back ({ pause_at_, std::max (r, pause_at_) });
@@ -521,7 +581,19 @@ PadTimeline::commit (Time horizon, std::vector<Chunk> &out)
       emit_piece (piece, out);
     }
   if (horizon != kTimeNone && grid_rate_ != 0)
-    emit_silence (grid_index_of (horizon), out);
+    {
+      /* Silence up to the horizon, but not over held audio that starts less
+       * than half a sample before it. */
+      std::int64_t until = grid_index_of (horizon);
+      if (!held_.empty () && held_.begin ()->second.rate == grid_rate_)
+        {
+          const Piece &next = held_.begin ()->second;
+          until = std::min (until, grid_index_of (next.origin)
+                                       + static_cast<std::int64_t> (
+                                           next.run_index - next.seg_start));
+        }
+      emit_silence (until, out);
+    }
 }
 
 void
@@ -570,13 +642,14 @@ std::vector<RecordingGate::Span>
 RecordingGate::process (Time pts, std::uint32_t rate, std::uint64_t samples,
                         Time &out_pts)
 {
-  if (!stream_open_ || rate != stream_rate_)
+  if (!stream_open_ || restart_ || rate != stream_rate_)
     {
       /* Output stays contiguous across a new stream in collapse mode. */
       Time out_origin = pts;
       if (stream_open_ && mode_ == Mode::kCollapse)
         out_origin = stream_out_origin_ + samples_to_time (kept_, stream_rate_);
       stream_open_ = true;
+      restart_ = false;
       stream_origin_
           = pts == kTimeNone ? (position_ == kTimeNone ? 0 : position_) : pts;
       stream_out_origin_

@@ -145,6 +145,14 @@ private:
     void trim_head (std::uint64_t m);
   };
 
+  /* Run sample m, from `start` until the next segment, is heard at
+   * origin + (m - start) / rate. */
+  struct Segment
+  {
+    std::uint64_t start;
+    Time origin;
+  };
+
   struct Run
   {
     bool open = false;
@@ -152,13 +160,17 @@ private:
     std::uint32_t rate = 0;
     Time sched_origin = 0;
     std::uint64_t samples = 0;
-    Time origin = 0;
-    std::uint64_t seg_start = 0;
-    /* A pause cut (paused) or a resume switch (not paused) that falls after
-     * the samples received so far. */
+    Segment current{ 0, 0 };
+    /* Segments that start at samples not received yet (after a resume
+     * whose cut the run had not reached), in index order. */
+    std::vector<Segment> switches;
+    /* While paused: the run's samples from here on are unheard. */
     static constexpr std::uint64_t kNoCut = UINT64_MAX;
-    std::uint64_t cut = kNoCut;
-    Time cut_origin = 0;
+    std::uint64_t pause_cut = kNoCut;
+
+    const Segment &segment_for (std::uint64_t m) const;
+    /* First run index heard at or after t, given the segments. */
+    std::uint64_t index_at (Time t) const;
   };
 
   struct Pause
@@ -222,7 +234,7 @@ public:
   EventOutcome resume (Time r);
   bool paused () const { return open_; }
   /* Resets the stream origin (format change, new segment). */
-  void new_stream () { stream_open_ = false; }
+  void new_stream () { restart_ = true; }
 
   /* A contiguous input buffer of `samples` at `rate` from `pts`: returns the
    * parts to output, in order, and the pts of the first output sample. */
@@ -242,6 +254,7 @@ private:
   std::vector<Cut> cuts_;
   bool open_ = false;
   bool stream_open_ = false;
+  bool restart_ = false;
   Time stream_origin_ = 0;
   Time stream_out_origin_ = 0;
   std::uint32_t stream_rate_ = 0;
