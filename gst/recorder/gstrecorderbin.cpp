@@ -274,6 +274,7 @@ struct GstRecorderBinPrivate
   std::atomic<bool> running{ false }; /* past READY->PAUSED */
   std::atomic<bool> finished{ false };
   GError *first_error = nullptr; /* guarded by session->lock */
+  bool internal_eos = false;     /* guarded by session->lock */
   GstClockID deadline = nullptr; /* guarded by the object lock */
   std::mutex finish_lock;        /* only for finish_cond */
   std::condition_variable finish_cond;
@@ -963,13 +964,14 @@ static void
 on_all_eos (GstRecorderBin *self)
 {
   GstRecorderBinPrivate *priv = self->priv;
-  bool failed, stalled;
+  bool failed, stalled, internal_eos;
   {
     std::lock_guard<std::mutex> lk (priv->session->lock);
     failed = priv->session->failed;
     stalled = priv->session->stalled;
+    internal_eos = priv->internal_eos;
   }
-  if (failed || !priv->tail.built)
+  if (failed || internal_eos || !priv->tail.built)
     {
       finish (self, stalled ? "timeout" : failed ? "error" : "ok");
       return;
@@ -1042,13 +1044,24 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
   switch (GST_MESSAGE_TYPE (message))
     {
     case GST_MESSAGE_EOS:
-      /* The internal sink finished: the recording is complete. Our own EOS
-       * is posted by finish(), with the done message before it. */
-      GST_DEBUG_OBJECT (self, "internal EOS from %s",
-                        GST_MESSAGE_SRC_NAME (message));
-      gst_message_unref (message);
-      finish (self, "ok");
-      return;
+      {
+        /* The internal sink finished. Once every input has ended too, the
+         * recording is complete; a chain that ended early (a failure makes
+         * the aggregator stop) waits for the inputs. Our own EOS is posted
+         * by finish(), with the done message before it. */
+        GST_DEBUG_OBJECT (self, "internal EOS from %s",
+                          GST_MESSAGE_SRC_NAME (message));
+        gst_message_unref (message);
+        bool all_eos;
+        {
+          std::lock_guard<std::mutex> lk (session.lock);
+          priv->internal_eos = true;
+          all_eos = session.all_eos_reported;
+        }
+        if (all_eos)
+          finish (self, "ok");
+        return;
+      }
     case GST_MESSAGE_ERROR:
       {
         if (!priv->running)
@@ -1064,11 +1077,8 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
           std::lock_guard<std::mutex> lk (session.lock);
           if (!priv->first_error)
             priv->first_error = g_error_copy (err);
-          if (!session.failed)
-            {
-              session.failed = true;
-              session.errors++;
-            }
+          session.failed = true;
+          session.errors++;
           all_eos = session.all_eos_reported;
           mode = session.error_mode;
         }
@@ -1106,6 +1116,10 @@ gst_recorder_bin_send_event (GstElement *element, GstEvent *event)
       gst_event_unref (event);
       end_all_inputs (self);
       return TRUE;
+    case GST_EVENT_SEEK:
+      /* The recording's timeline is not seekable. */
+      gst_event_unref (event);
+      return FALSE;
     case GST_EVENT_CUSTOM_DOWNSTREAM:
     case GST_EVENT_CUSTOM_DOWNSTREAM_OOB:
     case GST_EVENT_CUSTOM_BOTH:
@@ -1246,14 +1260,22 @@ finish_on_teardown (GstRecorderBin *self)
     return;
   Session &session = *priv->session;
   {
-    std::lock_guard<std::mutex> lk (session.lock);
+    std::unique_lock<std::mutex> lk (session.lock);
+    if (session.failed && !session.stalled)
+      {
+        /* The chain is broken: nothing more can reach the file. */
+        lk.unlock ();
+        finish (self, "error");
+        return;
+      }
     if (session.all_eos_reported || session.failed)
       goto wait;
     for (auto &[index, pad] : session.pads)
       {
-        /* Only what was heard by now: drop audio scheduled later. */
+        /* Only what was heard by now: drop held audio scheduled later.
+         * Pads without holdback hold nothing. */
         const Time now = session.now_for (*pad);
-        if (!pad->eos && now != kTimeNone)
+        if (!pad->eos && pad->timeline.holdback () > 0 && now != kTimeNone)
           pad->timeline.interrupt (now);
       }
   }
@@ -1300,6 +1322,7 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
           session.stall_timeout = timeout;
           session.live = false;
           g_clear_error (&priv->first_error);
+          priv->internal_eos = false;
           priv->out_samples = 0;
           priv->out_rate = priv->out_bpf = 0;
         }

@@ -29,8 +29,6 @@ namespace
 constexpr Time kSilenceChunk = 100 * GST_MSECOND;
 /* How much committed audio a pad may queue before its input waits. */
 constexpr Time kOutboxLimit = 200 * GST_MSECOND;
-/* How often a live pad with holdback commits as the clock runs. */
-constexpr Time kLiveTick = 10 * GST_MSECOND;
 } // namespace
 
 struct GstRecorderClipPrivate
@@ -855,9 +853,9 @@ gst_recorder_clip_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
         if (live)
           {
             /* Held audio is released on the next tick after it is heard. */
-            min += 2 * kLiveTick;
+            min += kLiveMargin;
             if (GST_CLOCK_TIME_IS_VALID (max))
-              max += 2 * kLiveTick;
+              max += kLiveMargin;
           }
         gst_query_set_latency (query, live, min, max);
         return TRUE;
@@ -883,14 +881,13 @@ gst_recorder_clip_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
 }
 
 static gboolean
-gst_recorder_clip_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
+gst_recorder_clip_src_event (GstPad *, GstObject *, GstEvent *event)
 {
-  /* Upstream events (seeks, QoS, reconfigure) stop here: the recording's
-   * timeline is not seekable. */
-  (void)pad;
-  (void)parent;
+  /* Upstream events stop here: the recording's timeline is not seekable,
+   * and QoS or reconfiguration mean nothing to the sources. */
+  const gboolean handled = GST_EVENT_TYPE (event) != GST_EVENT_SEEK;
   gst_event_unref (event);
-  return TRUE;
+  return handled;
 }
 
 /* ---- GObject ---------------------------------------------------------------

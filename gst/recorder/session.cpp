@@ -124,7 +124,8 @@ Session::try_start ()
         continue;
       Time bound = pad->gap_end;
       if (live)
-        bound = later_of (bound, minus (now, pad->upstream_latency));
+        bound = later_of (bound,
+                          minus (now, pad->upstream_latency + kLiveMargin));
       else if (pad->timeline.holdback () > 0)
         bound = later_of (bound, r);
       if (bound == kTimeNone || bound < first)
@@ -190,7 +191,8 @@ Session::advance ()
           {
             Time h = later_of (pad->timeline.newest_end (), pad->gap_end);
             if (live)
-              h = later_of (h, minus (now, pad->upstream_latency));
+              h = later_of (h,
+                            minus (now, pad->upstream_latency + kLiveMargin));
             commit_pad (*pad, h);
           }
       const Time horizon = live ? kTimeNone : reach ();
@@ -203,7 +205,7 @@ Session::advance ()
                              minus (pad->gap_end, holdback));
           h = later_of (h, horizon);
           if (live)
-            h = later_of (h, minus (now, pad->upstream_latency));
+            h = later_of (h, minus (now, pad->upstream_latency + kLiveMargin));
           commit_pad (*pad, h);
         }
       for (auto &[index, pad] : pads)

@@ -65,6 +65,12 @@ struct Outgoing
   FormatRef format; /* for silence: the format to render it in */
 };
 
+/* How often a live pad with holdback commits as the clock runs. */
+constexpr Time kLiveTick = 10 * GST_MSECOND;
+/* How late, beyond its upstream latency, a live pad's audio may arrive and
+ * still be recorded; the clip elements add it to the latency they report. */
+constexpr Time kLiveMargin = 2 * kLiveTick;
+
 enum class ErrorMode
 {
   kContain,

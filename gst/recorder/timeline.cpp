@@ -91,14 +91,25 @@ PadTimeline::set_rate (std::uint32_t rate)
     grid_rate_ = rate;
 }
 
-Time
-PadTimeline::map_through_pauses (Time t) const
+void
+PadTimeline::apply_past_pauses ()
 {
-  /* An utterance scheduled to start inside a pause starts when it ended. */
+  /* Pauses that are over still apply, in order, to a run that spans them:
+   * its part from P on is heard from R on (an utterance scheduled to start
+   * inside a pause starts when it ended). */
   for (const Pause &pause : history_)
-    if (t >= pause.p && t < pause.r)
-      t = pause.r;
-  return t;
+    {
+      const std::uint64_t m = run_.index_at (pause.p);
+      const Segment &seg = run_.segment_for (m);
+      if (seg.origin + samples_to_time (m - seg.start, run_.rate) >= pause.r)
+        continue;
+      while (!run_.switches.empty () && run_.switches.back ().start >= m)
+        run_.switches.pop_back ();
+      if (m == run_.current.start)
+        run_.current.origin = pause.r;
+      else
+        run_.switches.push_back ({ m, pause.r });
+    }
 }
 
 void
@@ -205,7 +216,8 @@ PadTimeline::push (Time pts, std::uint32_t rate, std::uint64_t samples,
       run_.id = next_run_id_++;
       run_.rate = rate;
       run_.sched_origin = start;
-      run_.current = { 0, map_through_pauses (start) };
+      run_.current = { 0, start };
+      apply_past_pauses ();
       if (paused_)
         run_.pause_cut = run_.index_at (pause_at_);
     }

@@ -178,7 +178,7 @@ private:
     Time p, r;
   };
 
-  Time map_through_pauses (Time t) const;
+  void apply_past_pauses ();
   void hold (Piece piece);
   void split_off_pending (Time p);
   std::uint64_t enforce_pending_holdback ();
