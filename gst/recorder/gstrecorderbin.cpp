@@ -317,6 +317,120 @@ max_pads_for (GstRecorderBin *self)
     }
 }
 
+/* ---- the end of each branch ------------------------------------------------
+ * audioresample drains a little short of its input (16 -> 48 kHz: 2 frames,
+ * 8 -> 48 kHz: 5): the branch ends before the pad's audio does. Record where
+ * the clip's audio ends and, at EOS, fill the branch up to it. */
+namespace
+{
+struct BranchEnd
+{
+  std::mutex lock;
+  GstClockTime in_end = GST_CLOCK_TIME_NONE;  /* clip src: last end pushed */
+  GstClockTime out_end = GST_CLOCK_TIME_NONE; /* capsfilter src */
+  GstAudioInfo info;
+  bool have_info = false;
+};
+using BranchEndRef = std::shared_ptr<BranchEnd>;
+} // namespace
+
+static void
+free_branch_end (gpointer data)
+{
+  delete static_cast<BranchEndRef *> (data);
+}
+
+static GstPadProbeReturn
+clip_end_probe (GstPad *, GstPadProbeInfo *info, gpointer user_data)
+{
+  BranchEnd &be = **static_cast<BranchEndRef *> (user_data);
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  if (GST_BUFFER_PTS_IS_VALID (buf) && GST_BUFFER_DURATION_IS_VALID (buf))
+    {
+      std::lock_guard<std::mutex> lk (be.lock);
+      be.in_end = GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+branch_end_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  BranchEnd &be = **static_cast<BranchEndRef *> (user_data);
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+      std::lock_guard<std::mutex> lk (be.lock);
+      if (be.have_info && GST_BUFFER_PTS_IS_VALID (buf))
+        be.out_end = GST_BUFFER_PTS (buf)
+                     + samples_to_time (gst_buffer_get_size (buf) / be.info.bpf,
+                                        be.info.rate);
+      return GST_PAD_PROBE_OK;
+    }
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  switch (GST_EVENT_TYPE (event))
+    {
+    case GST_EVENT_CAPS:
+      {
+        GstCaps *caps;
+        gst_event_parse_caps (event, &caps);
+        std::lock_guard<std::mutex> lk (be.lock);
+        be.have_info = gst_audio_info_from_caps (&be.info, caps);
+        break;
+      }
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_STREAM_START:
+      {
+        std::lock_guard<std::mutex> lk (be.lock);
+        be.in_end = be.out_end = GST_CLOCK_TIME_NONE;
+        break;
+      }
+    case GST_EVENT_EOS:
+      {
+        GstBuffer *fill = nullptr;
+        {
+          std::lock_guard<std::mutex> lk (be.lock);
+          if (be.have_info && GST_CLOCK_TIME_IS_VALID (be.in_end)
+              && GST_CLOCK_TIME_IS_VALID (be.out_end) && be.in_end > be.out_end)
+            {
+              const guint64 missing = cut_index (be.in_end, be.info.rate)
+                                      - cut_index (be.out_end, be.info.rate);
+              /* Only the resampler's tail, never a real gap. */
+              if (missing > 0 && missing <= (guint64)be.info.rate / 100)
+                {
+                  fill = gst_buffer_new_allocate (NULL, missing * be.info.bpf,
+                                                  NULL);
+                  GstMapInfo map;
+                  gst_buffer_map (fill, &map, GST_MAP_WRITE);
+                  gst_audio_format_info_fill_silence (be.info.finfo, map.data,
+                                                      map.size);
+                  gst_buffer_unmap (fill, &map);
+                  GST_BUFFER_PTS (fill) = be.out_end;
+                  GST_BUFFER_DURATION (fill) = be.in_end - be.out_end;
+                  be.out_end = be.in_end;
+                }
+            }
+        }
+        if (fill)
+          {
+            /* The pad is already flagged EOS: hand it to the peer. */
+            GstPad *peer = gst_pad_get_peer (pad);
+            if (peer)
+              {
+                gst_pad_chain (peer, fill);
+                gst_object_unref (peer);
+              }
+            else
+              gst_buffer_unref (fill);
+          }
+        break;
+      }
+    default:
+      break;
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 /* ---- pads -------------------------------------------------------------------
  */
 
@@ -406,6 +520,20 @@ gst_recorder_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
   gst_bin_add_many (GST_BIN (self), b.clip, b.convert, b.resample, b.capsfilter,
                     NULL);
   gst_element_link_many (b.clip, b.convert, b.resample, b.capsfilter, NULL);
+  {
+    auto be = std::make_shared<BranchEnd> ();
+    GstPad *p = gst_element_get_static_pad (b.clip, "src");
+    gst_pad_add_probe (p, GST_PAD_PROBE_TYPE_BUFFER, clip_end_probe,
+                       new BranchEndRef (be), free_branch_end);
+    gst_object_unref (p);
+    p = gst_element_get_static_pad (b.capsfilter, "src");
+    gst_pad_add_probe (p,
+                       (GstPadProbeType)(GST_PAD_PROBE_TYPE_BUFFER
+                                         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                       branch_end_probe, new BranchEndRef (be),
+                       free_branch_end);
+    gst_object_unref (p);
+  }
 
   GstPad *target = gst_element_get_static_pad (b.clip, "sink");
   b.ghost = GST_PAD (g_object_new (GST_TYPE_RECORDER_BIN_PAD, "name", name,
@@ -463,6 +591,10 @@ make_element (GstRecorderBin *self, const gchar *factory, const gchar *name,
               const gchar *package)
 {
   GstElement *e = gst_element_factory_make (factory, name);
+  /* The tail owns one reference to each of its elements, built-in or
+   * given by the application (see remove_tail). */
+  if (e)
+    gst_object_ref_sink (e);
   if (!e)
     GST_ELEMENT_ERROR (
         self, CORE, MISSING_PLUGIN,
@@ -506,7 +638,10 @@ remove_tail (GstRecorderBin *self)
         continue;
       gst_element_set_locked_state (e, TRUE);
       gst_element_set_state (e, GST_STATE_NULL);
-      gst_bin_remove (GST_BIN (self), e);
+      if (GST_OBJECT_PARENT (e) == GST_OBJECT (self))
+        gst_bin_remove (GST_BIN (self), e);
+      gst_element_set_locked_state (e, FALSE);
+      gst_object_unref (e);
     }
   t = Tail{};
 }
@@ -668,7 +803,7 @@ build_tail (GstRecorderBin *self)
       for (GstElement *e : { t.aggregator, t.convert, t.capsfilter, t.encoder,
                              t.muxer, t.sink })
         if (e)
-          gst_object_unref (gst_object_ref_sink (e));
+          gst_object_unref (e);
       t = Tail{};
       return FALSE;
     }

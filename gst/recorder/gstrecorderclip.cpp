@@ -360,13 +360,20 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
         }
       pts = to_running_time (self, priv->segment.start);
     }
+  if (partial && GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_INTERLEAVED)
+    {
+      /* gst_audio_buffer_truncate () keeps a buffer it is asked to keep
+       * whole, trailing bytes included: cut them here. */
+      buffer = gst_buffer_make_writable (buffer);
+      gst_buffer_resize (buffer, 0, samples * info.bpf);
+    }
   if (GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_NON_INTERLEAVED
       && !gst_buffer_get_audio_meta (buffer))
     {
       buffer = gst_buffer_make_writable (buffer);
       gst_buffer_add_audio_meta (buffer, &info, samples, NULL);
     }
-  if (skip > 0 || partial)
+  if (skip > 0)
     {
       buffer
           = gst_audio_buffer_truncate (buffer, info.bpf, skip, samples - skip);
