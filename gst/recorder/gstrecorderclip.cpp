@@ -669,9 +669,11 @@ push_chunk (GstRecorderClip *self, const Outgoing &item)
           gst_buffer_ref (priv->silence), info.bpf, 0, n);
       buf = gst_buffer_make_writable (buf);
       const Time pts = chunk.pts + samples_to_time (done, chunk.rate);
+      const Time end = done + n == chunk.samples
+                           ? chunk.pts + chunk.duration
+                           : chunk.pts + samples_to_time (done + n, chunk.rate);
       GST_BUFFER_PTS (buf) = pts;
-      GST_BUFFER_DURATION (buf)
-          = chunk.pts + samples_to_time (done + n, chunk.rate) - pts;
+      GST_BUFFER_DURATION (buf) = end - pts;
       GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_GAP);
       if (priv->discont)
         GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);

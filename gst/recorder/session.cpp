@@ -169,6 +169,9 @@ Session::advance ()
   std::size_t before = 0;
   for (const auto &[index, pad] : pads)
     before += pad->outbox.size ();
+  /* Deciding the start wakes the clip tasks too: from then on a live pad
+   * with holdback commits as the clock runs. */
+  const bool had_start = start != kTimeNone;
 
   if (start == kTimeNone && !try_start ())
     {
@@ -232,7 +235,7 @@ Session::advance ()
   std::size_t after = 0;
   for (const auto &[index, pad] : pads)
     after += pad->outbox.size ();
-  return after != before;
+  return after != before || (!had_start && start != kTimeNone);
 }
 
 PadStats

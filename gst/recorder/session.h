@@ -128,7 +128,8 @@ public:
   /* The running time "now" means for events on `pad` (DESIGN section 4). */
   Time now_for (const Pad &pad) const;
   /* Decides the start when it can, moves the horizon and commits every pad
-   * as far as it may; fills outboxes. Returns true if any outbox grew. */
+   * as far as it may; fills outboxes. Returns true if any outbox grew or
+   * the start was just decided: the clip tasks have something new to do. */
   bool advance ();
   bool all_input_eos () const;
   PadStats totals () const;
