@@ -277,9 +277,13 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
   auto progress_deadline = std::chrono::steady_clock::now ()
                            + std::chrono::nanoseconds (session.stall_timeout);
   std::uint64_t seen = pad.popped;
+  /* Once waiting, wait until half the limit is free: one wake-up per
+   * half-outbox rather than one per buffer the task takes. */
+  bool waited = false;
   while (!pad.flushing && !session.failed && !pad.eos
-         && pad.outbox_duration > kOutboxLimit)
+         && pad.outbox_duration > (waited ? kOutboxLimit / 2 : kOutboxLimit))
     {
+      waited = true;
       if (session.wake.wait_until (lk, progress_deadline)
           == std::cv_status::timeout)
         {
@@ -722,12 +726,17 @@ gst_recorder_clip_loop (gpointer user_data)
   Outgoing item = std::move (pad.outbox.front ());
   pad.outbox.pop_front ();
   pad.popped++;
+  const Time before = pad.outbox_duration;
   pad.outbox_duration -= std::min (pad.outbox_duration, item.chunk.duration);
+  /* Wake a waiting input only when it may go on (see the chain). */
+  const bool room
+      = before > kOutboxLimit / 2 && pad.outbox_duration <= kOutboxLimit / 2;
   const bool failed = session.failed;
   auto once = session.started_once;
   const Time start = session.start;
   lk.unlock ();
-  session.wake.notify_all ();
+  if (room)
+    session.wake.notify_all ();
 
   if (failed)
     {
