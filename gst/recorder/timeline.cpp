@@ -120,18 +120,41 @@ PadTimeline::hold (Piece piece)
   /* Audio already placed keeps its place: the newcomer loses the samples
    * that would overlap it, wherever they are. */
   std::vector<Piece> parts{ std::move (piece) };
-  const Time first = parts[0].start (), last = parts[0].end ();
+  const Time slack = samples_to_time (1, parts[0].rate);
+  const Time first = parts[0].start (), last = parts[0].end () + slack;
   for (const auto &[start, placed] : held_)
     {
       if (start >= last)
         break;
-      if (placed.end () <= first)
+      if (placed.end () + slack <= first)
         continue;
       std::vector<Piece> rest;
       for (Piece &part : parts)
         {
-          const std::uint64_t a = part.index_at (placed.start ());
-          const std::uint64_t b = part.index_at (placed.end ());
+          /* The newcomer's run indices [a, b) that fall on placed audio:
+           * by whole sample indices where the rates agree. */
+          std::uint64_t a, b;
+          if (placed.rate == part.rate)
+            {
+              const std::int64_t p0 = anchored_index (part);
+              const std::int64_t e0 = anchored_index (placed);
+              const std::int64_t lo
+                  = std::max (p0, e0),
+                  hi = std::min<std::int64_t> (
+                      p0 + static_cast<std::int64_t> (part.count),
+                      e0 + static_cast<std::int64_t> (placed.count));
+              a = b = part.run_index;
+              if (lo < hi)
+                {
+                  a = part.run_index + static_cast<std::uint64_t> (lo - p0);
+                  b = part.run_index + static_cast<std::uint64_t> (hi - p0);
+                }
+            }
+          else
+            {
+              a = part.index_at (placed.start ());
+              b = part.index_at (placed.end ());
+            }
           if (a >= b)
             {
               rest.push_back (std::move (part));
@@ -222,6 +245,11 @@ PadTimeline::push (Time pts, std::uint32_t rate, std::uint64_t samples,
         run_.pause_cut = run_.index_at (pause_at_);
     }
 
+  if (!anchored_)
+    {
+      anchor_ = run_.current.origin;
+      anchored_ = true;
+    }
   const std::uint64_t begin = run_.samples, end = begin + samples;
   run_.samples = end;
 
@@ -340,7 +368,7 @@ PadTimeline::pause (Time p)
 {
   if (paused_)
     return EventOutcome::kIgnored;
-  const bool late = started_ && p < committed_end ();
+  const bool late = is_late (p);
 
   split_off_pending (p);
   if (run_.open)
@@ -364,7 +392,7 @@ PadTimeline::resume (Time r)
 {
   if (!paused_)
     return EventOutcome::kIgnored;
-  const bool late = started_ && r < committed_end ();
+  const bool late = is_late (r);
 
   /* Each run's unheard part moves as one block: its first unheard sample is
    * heard at r (unless it was scheduled at or after r anyway). */
@@ -435,7 +463,7 @@ PadTimeline::resume (Time r)
 EventOutcome
 PadTimeline::interrupt (Time t)
 {
-  const bool late = started_ && t < committed_end ();
+  const bool late = is_late (t);
 
   Time newest = kTimeNone;
   for (auto it = held_.begin (); it != held_.end ();)
@@ -477,6 +505,11 @@ PadTimeline::start (Time recording_start)
   started_ = true;
   grid_origin_ = recording_start;
   grid_pos_ = 0;
+  if (!anchored_)
+    {
+      anchor_ = recording_start;
+      anchored_ = true;
+    }
 }
 
 Time
@@ -489,11 +522,41 @@ PadTimeline::grid_time (std::int64_t index) const
 }
 
 std::int64_t
+PadTimeline::anchored_index (Time t, std::uint32_t rate) const
+{
+  if (t >= anchor_)
+    return static_cast<std::int64_t> (cut_index (t - anchor_, rate));
+  return -static_cast<std::int64_t> (cut_index (anchor_ - t, rate));
+}
+
+std::int64_t
+PadTimeline::anchored_index (const Piece &piece) const
+{
+  /* Every sample of a segment sits a whole number of samples after its
+   * origin, which is rounded to the grid once. */
+  return anchored_index (piece.origin, piece.rate)
+         + static_cast<std::int64_t> (piece.run_index - piece.seg_start);
+}
+
+std::int64_t
+PadTimeline::grid_offset () const
+{
+  return -anchored_index (grid_origin_, grid_rate_);
+}
+
+std::int64_t
 PadTimeline::grid_index_of (Time t) const
 {
-  if (t >= grid_origin_)
-    return static_cast<std::int64_t> (cut_index (t - grid_origin_, grid_rate_));
-  return -static_cast<std::int64_t> (cut_index (grid_origin_ - t, grid_rate_));
+  return grid_offset () + anchored_index (t, grid_rate_);
+}
+
+bool
+PadTimeline::is_late (Time t) const
+{
+  /* Late if the commit horizon has passed the event's time: what it would
+   * change may already be written. */
+  return started_
+         && (committed_through_ == kTimeNone || t < committed_through_);
 }
 
 void
@@ -502,6 +565,7 @@ PadTimeline::rebase_grid (std::uint32_t rate)
   grid_origin_ = grid_time (grid_pos_);
   grid_pos_ = 0;
   grid_rate_ = rate;
+  anchor_ = grid_origin_;
 }
 
 Time
@@ -542,9 +606,7 @@ PadTimeline::emit_piece (const Piece &piece, std::vector<Chunk> &out)
         grid_rate_ = piece.rate;
     }
   Piece part = piece;
-  std::int64_t at
-      = grid_index_of (part.origin)
-        + static_cast<std::int64_t> (part.run_index - part.seg_start);
+  std::int64_t at = grid_offset () + anchored_index (part);
   if (at < grid_pos_)
     {
       /* Overlaps what is already committed: the newcomer loses. */
@@ -569,6 +631,10 @@ PadTimeline::commit (Time horizon, std::vector<Chunk> &out)
 {
   if (!started_)
     return;
+  if (horizon == kTimeNone || committed_through_ == kTimeNone)
+    committed_through_ = kTimeNone;
+  else
+    committed_through_ = std::max (committed_through_, horizon);
   while (!held_.empty ())
     {
       auto it = held_.begin ();
@@ -600,9 +666,7 @@ PadTimeline::commit (Time horizon, std::vector<Chunk> &out)
       if (!held_.empty () && held_.begin ()->second.rate == grid_rate_)
         {
           const Piece &next = held_.begin ()->second;
-          until = std::min (until, grid_index_of (next.origin)
-                                       + static_cast<std::int64_t> (
-                                           next.run_index - next.seg_start));
+          until = std::min (until, grid_offset () + anchored_index (next));
         }
       emit_silence (until, out);
     }

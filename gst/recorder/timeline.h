@@ -185,7 +185,17 @@ private:
   void emit_piece (const Piece &piece, std::vector<Chunk> &out);
   void emit_silence (std::int64_t until, std::vector<Chunk> &out);
   void rebase_grid (std::uint32_t rate);
+  /* Sample indices counted from the pad's anchor (its first audio, or the
+   * time its output grid last changed rate), rounded once per segment:
+   * overlaps and output positions are decided on them, so audio that meets
+   * lands on neighbouring samples and a cut that keeps a sample keeps its
+   * place. */
+  std::int64_t anchored_index (Time t, std::uint32_t rate) const;
+  std::int64_t anchored_index (const Piece &piece) const;
+  /* Output index of the anchor. */
+  std::int64_t grid_offset () const;
   std::int64_t grid_index_of (Time t) const;
+  bool is_late (Time t) const;
   Time grid_time (std::int64_t index) const;
 
   Time holdback_;
@@ -209,6 +219,9 @@ private:
   Time grid_origin_ = 0;
   std::uint32_t grid_rate_ = 0;
   std::int64_t grid_pos_ = 0;
+  Time committed_through_ = 0; /* the furthest horizon committed */
+  bool anchored_ = false;
+  Time anchor_ = 0;
 };
 
 /* The whole-recording pause (pause-recording / resume-recording), applied to
