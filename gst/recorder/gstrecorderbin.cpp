@@ -1206,7 +1206,7 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
         gst_message_parse_error (message, &err, &debug);
         /* Errors about the input (from a clip element) stay errors. */
         const bool input_error = is_clip (self, GST_MESSAGE_SRC (message));
-        bool all_eos;
+        bool all_eos, stalled;
         ErrorMode mode;
         {
           std::lock_guard<std::mutex> lk (session.lock);
@@ -1216,6 +1216,7 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
           session.errors++;
           all_eos = session.all_eos_reported;
           mode = session.error_mode;
+          stalled = session.stalled;
         }
         session.wake.notify_all ();
         if (mode == ErrorMode::kContain && !input_error)
@@ -1229,8 +1230,10 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
         g_free (debug);
         GST_BIN_CLASS (gst_recorder_bin_parent_class)
             ->handle_message (bin, message);
-        if (all_eos)
-          finish (self, "error");
+        /* Propagated, the failure stops upstream: no EOS may ever come, so
+         * the recording ends now. Contained, it ends with the inputs. */
+        if (all_eos || mode == ErrorMode::kPropagate)
+          finish (self, stalled ? "timeout" : "error");
         return;
       }
     default:

@@ -291,15 +291,29 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
             {
               session.stalled = true;
               session.failed = true;
-              session.errors++;
+              const bool propagate
+                  = session.error_mode == ErrorMode::kPropagate;
               lk.unlock ();
               session.wake.notify_all ();
-              GST_ELEMENT_WARNING (
-                  self, RESOURCE, WRITE,
-                  ("The recording's output made no progress for "
-                   "%" GST_TIME_FORMAT " on pad %s: discarding its input",
-                   GST_TIME_ARGS (session.stall_timeout), pad_name (self)),
-                  (NULL));
+              /* Counted as an error when the bin handles the message. */
+              if (propagate)
+                GST_ELEMENT_ERROR (
+                    self, RESOURCE, WRITE,
+                    ("The recording's output made no progress for "
+                     "%" GST_TIME_FORMAT " on pad %s",
+                     GST_TIME_ARGS (session.stall_timeout), pad_name (self)),
+                    (NULL));
+              else
+                {
+                  GST_ELEMENT_WARNING (
+                      self, RESOURCE, WRITE,
+                      ("The recording's output made no progress for "
+                       "%" GST_TIME_FORMAT " on pad %s: discarding its input",
+                       GST_TIME_ARGS (session.stall_timeout), pad_name (self)),
+                      (NULL));
+                  std::lock_guard<std::mutex> g (session.lock);
+                  session.errors++;
+                }
               lk.lock ();
               break;
             }
