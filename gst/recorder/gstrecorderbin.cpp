@@ -275,6 +275,8 @@ struct GstRecorderBinPrivate
   std::atomic<bool> finished{ false };
   GError *first_error = nullptr; /* guarded by session->lock */
   bool internal_eos = false;     /* guarded by session->lock */
+  int errors_in_flight = 0;      /* guarded by session->lock */
+  bool finish_deferred = false;  /* guarded by session->lock */
   GstClockID deadline = nullptr; /* guarded by the object lock */
   std::mutex finish_lock;        /* only for finish_cond */
   std::condition_variable finish_cond;
@@ -1036,6 +1038,16 @@ static void
 finish (GstRecorderBin *self, const gchar *status)
 {
   GstRecorderBinPrivate *priv = self->priv;
+  {
+    /* An ERROR being forwarded reaches the bus before the done message:
+     * its handler finishes once it has posted it. */
+    std::lock_guard<std::mutex> lk (priv->session->lock);
+    if (priv->errors_in_flight > 0)
+      {
+        priv->finish_deferred = true;
+        return;
+      }
+  }
   if (priv->finished.exchange (true))
     return;
   cancel_deadline (self);
@@ -1214,9 +1226,8 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
             priv->first_error = g_error_copy (err);
           session.failed = true;
           session.errors++;
-          all_eos = session.all_eos_reported;
+          priv->errors_in_flight++;
           mode = session.error_mode;
-          stalled = session.stalled;
         }
         session.wake.notify_all ();
         if (mode == ErrorMode::kContain && !input_error)
@@ -1230,9 +1241,19 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
         g_free (debug);
         GST_BIN_CLASS (gst_recorder_bin_parent_class)
             ->handle_message (bin, message);
+        bool deferred;
+        {
+          std::lock_guard<std::mutex> lk (session.lock);
+          priv->errors_in_flight--;
+          deferred = priv->finish_deferred && priv->errors_in_flight == 0;
+          if (deferred)
+            priv->finish_deferred = false;
+          all_eos = session.all_eos_reported;
+          stalled = session.stalled;
+        }
         /* Propagated, the failure stops upstream: no EOS may ever come, so
          * the recording ends now. Contained, it ends with the inputs. */
-        if (all_eos || mode == ErrorMode::kPropagate)
+        if (deferred || all_eos || mode == ErrorMode::kPropagate)
           finish (self, stalled ? "timeout" : "error");
         return;
       }
@@ -1461,6 +1482,7 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
           session.live = false;
           g_clear_error (&priv->first_error);
           priv->internal_eos = false;
+          priv->finish_deferred = false;
           priv->out_samples = 0;
           priv->out_rate = priv->out_bpf = 0;
         }
