@@ -1298,21 +1298,9 @@ gst_recorder_bin_send_event (GstElement *element, GstEvent *event)
                                     name),
                                    (NULL));
             else
-              {
-                EventOutcome outcome;
-                {
-                  std::lock_guard<std::mutex> lk (session.lock);
-                  outcome = session.recording_event (
-                      g_str_equal (name, "recorderbin-pause-recording"), t);
-                }
-                if (outcome != EventOutcome::kApplied)
-                  GST_ELEMENT_WARNING (
-                      self, STREAM, FAILED,
-                      ("%s %s",
-                       outcome == EventOutcome::kLate ? "Late" : "Ignored",
-                       name),
-                      (NULL));
-              }
+              gst_recorder_apply_recording_event (
+                  element, session,
+                  g_str_equal (name, "recorderbin-pause-recording"), t);
             gst_event_unref (event);
             return TRUE;
           }
@@ -1363,19 +1351,9 @@ signal_resume (GstRecorderBin *self, const gchar *pad, guint64 t)
 static gboolean
 recording_signal (GstRecorderBin *self, bool pause, guint64 t)
 {
-  Session &session = *self->priv->session;
-  EventOutcome outcome;
-  {
-    std::lock_guard<std::mutex> lk (session.lock);
-    outcome = session.recording_event (
-        pause, t == GST_CLOCK_TIME_NONE ? kTimeNone : t);
-  }
-  if (outcome != EventOutcome::kApplied)
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
-                         ("%s %s-recording",
-                          outcome == EventOutcome::kLate ? "Late" : "Ignored",
-                          pause ? "pause" : "resume"),
-                         (NULL));
+  gst_recorder_apply_recording_event (GST_ELEMENT (self), *self->priv->session,
+                                      pause,
+                                      t == GST_CLOCK_TIME_NONE ? kTimeNone : t);
   return TRUE;
 }
 

@@ -163,6 +163,23 @@ gst_recorder_clip_control (GstRecorderClip *self, ClipAction action, Time t)
   return TRUE;
 }
 
+void
+gst_recorder_apply_recording_event (GstElement *poster, Session &session,
+                                    bool pause, Time t)
+{
+  EventOutcome outcome;
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    outcome = session.recording_event (pause, t);
+  }
+  if (outcome != EventOutcome::kApplied)
+    GST_ELEMENT_WARNING (poster, STREAM, FAILED,
+                         ("%s %s-recording",
+                          outcome == EventOutcome::kLate ? "Late" : "Ignored",
+                          pause ? "pause" : "resume"),
+                         (NULL));
+}
+
 static gboolean
 handle_control_event (GstRecorderClip *self, GstEvent *event)
 {
@@ -192,21 +209,9 @@ handle_control_event (GstRecorderClip *self, GstEvent *event)
     gst_recorder_clip_control (self, ClipAction::kResume, t);
   else if (g_str_equal (name, "recorderbin-pause-recording")
            || g_str_equal (name, "recorderbin-resume-recording"))
-    {
-      Session &session = *self->priv->session;
-      EventOutcome outcome;
-      {
-        std::lock_guard<std::mutex> lk (session.lock);
-        outcome = session.recording_event (
-            g_str_equal (name, "recorderbin-pause-recording"), t);
-      }
-      if (outcome != EventOutcome::kApplied)
-        GST_ELEMENT_WARNING (
-            self, STREAM, FAILED,
-            ("%s %s", outcome == EventOutcome::kLate ? "Late" : "Ignored",
-             name),
-            (NULL));
-    }
+    gst_recorder_apply_recording_event (
+        GST_ELEMENT (self), *self->priv->session,
+        g_str_equal (name, "recorderbin-pause-recording"), t);
   else
     GST_ELEMENT_WARNING (
         self, STREAM, FAILED,

@@ -36,6 +36,13 @@ GstElement *gst_recorder_clip_new (std::shared_ptr<recorder::Session> session,
 gboolean gst_recorder_clip_control (GstRecorderClip *self, ClipAction action,
                                     recorder::Time t);
 
+/* Applies pause-recording (pause) or resume-recording at running time `t`
+ * (kTimeNone: now) to the session's recording gate; `poster` posts the
+ * WARNING if it is late or ignored. Thread-safe. */
+void gst_recorder_apply_recording_event (GstElement *poster,
+                                         recorder::Session &session, bool pause,
+                                         recorder::Time t);
+
 /* Parses a recorderbin-* event structure: returns FALSE if it is not one of
  * ours; sets *malformed if it is but its fields are wrong. */
 gboolean gst_recorder_parse_control (const GstStructure *s, const gchar **name,
