@@ -294,14 +294,14 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
         {
           if (pad.popped == seen && !pad.flushing && !session.failed)
             {
+              /* The message goes out before the recording is marked
+               * failed: another pad's EOS must not finish the recording
+               * (done, EOS) before the bus has heard why. */
               session.stalled = true;
-              session.failed = true;
               const bool propagate
                   = session.error_mode == ErrorMode::kPropagate;
               lk.unlock ();
-              session.wake.notify_all ();
-              /* Counted as an error when the bin handles the message. */
-              if (propagate)
+              if (propagate) /* the bin marks it failed and counts it */
                 GST_ELEMENT_ERROR (
                     self, RESOURCE, WRITE,
                     ("The recording's output made no progress for "
@@ -309,16 +309,21 @@ gst_recorder_clip_chain (GstPad *, GstObject *parent, GstBuffer *buffer)
                      GST_TIME_ARGS (session.stall_timeout), pad_name (self)),
                     (NULL));
               else
+                GST_ELEMENT_WARNING (
+                    self, RESOURCE, WRITE,
+                    ("The recording's output made no progress for "
+                     "%" GST_TIME_FORMAT " on pad %s: discarding its input",
+                     GST_TIME_ARGS (session.stall_timeout), pad_name (self)),
+                    (NULL));
+              lk.lock ();
+              if (!propagate && !session.failed)
                 {
-                  GST_ELEMENT_WARNING (
-                      self, RESOURCE, WRITE,
-                      ("The recording's output made no progress for "
-                       "%" GST_TIME_FORMAT " on pad %s: discarding its input",
-                       GST_TIME_ARGS (session.stall_timeout), pad_name (self)),
-                      (NULL));
-                  std::lock_guard<std::mutex> g (session.lock);
+                  session.failed = true;
                   session.errors++;
                 }
+              session.failed = true;
+              lk.unlock ();
+              session.wake.notify_all ();
               lk.lock ();
               break;
             }

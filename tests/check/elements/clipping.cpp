@@ -1027,8 +1027,10 @@ GST_START_TEST (test_interrupt_while_paused)
   agent.mark ("agent-paused");
   agent.wait ("mic-at-1s");
   control (agent, use_signal, "interrupt", "sink_1", t);
-  agent.mark ("agent-cut");
   agent.audio (1600 * kMs, 9600, 9000, kAgentBuffer); /* V [1.6, 1.8) */
+  /* Only now may the mic move the horizon past 1.6 s: V arriving after it
+   * would be late, and rightly lost. */
+  agent.mark ("agent-cut");
   rec.feeds.push_back (std::move (mic));
   rec.feeds.push_back (std::move (agent));
   rec.run ();
