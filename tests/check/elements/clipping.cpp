@@ -1257,7 +1257,9 @@ GST_END_TEST;
  * agent's commit horizon, the mic's 1.3 s); (2) Ogg/Opus, decoded back. */
 GST_START_TEST (test_call_barge_in)
 {
+  /* 0: WAV, explicit T; 1: WAV, T = now; 2: Ogg/Opus; 3: FLAC, bit-exact. */
   const bool opus = __i__ == 2;
+  const bool flac = __i__ == 3;
   const bool now = __i__ == 1;
   const int rate = 48000;
   const uint64_t mic_n = 3 * rate, n = 2 * rate;
@@ -1270,6 +1272,8 @@ GST_START_TEST (test_call_barge_in)
   Recording rec;
   if (opus)
     rec.format = "ogg-opus";
+  else if (flac)
+    rec.format = "flac";
   else
     rec.probe_names = { "clip_sink_0", "clip_sink_1" };
   Feed mic (rate, 1, 0);
@@ -1320,6 +1324,8 @@ GST_START_TEST (test_call_barge_in)
   want.put (0, 0, mic_n, 0, 1, 0);
   want.put (cut_at (t0, rate), 0, kept, 5000, 1, 1);
   check_pcm (rec.pcm, want);
+  if (flac)
+    return;
 
   /* What each clip element pushed: the mic's ramp whole, the agent's
    * channel up to the cut, every buffer whole frames. */
@@ -1557,7 +1563,7 @@ clipping_suite (void)
   tcase_add_loop_test (tc, test_pause_resume_ignored, 0, 2);
   tcase_add_test (tc, test_malformed_events);
   tcase_add_loop_test (tc, test_pause_recording, 0, 4);
-  tcase_add_loop_test (tc, test_call_barge_in, 0, 3);
+  tcase_add_loop_test (tc, test_call_barge_in, 0, 4);
   tcase_add_test (tc, test_live_horizon_follows_clock);
   tcase_add_test (tc, test_stats_during_and_done);
   return s;
