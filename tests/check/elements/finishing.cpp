@@ -176,25 +176,6 @@ message_error (GstMessage *m)
   return e;
 }
 
-std::string
-describe (const std::vector<GstMessage *> &msgs)
-{
-  std::string out;
-  for (GstMessage *m : msgs)
-    {
-      GError *e = message_error (m);
-      gchar *s = g_strdup_printf (
-          "[%s from %s: %s %d '%s'] ", GST_MESSAGE_TYPE_NAME (m),
-          GST_MESSAGE_SRC_NAME (m), e ? g_quark_to_string (e->domain) : "-",
-          e ? e->code : -1, e ? e->message : "");
-      out += s;
-      g_free (s);
-      if (e)
-        g_error_free (e);
-    }
-  return out;
-}
-
 /* How many of `msgs` come from inside `bin` and carry domain/code. */
 int
 count_matching (const std::vector<GstMessage *> &msgs, GstElement *bin,
@@ -436,7 +417,7 @@ run_and_check (Rig &rig, const Expect &ex, rtest::RunResult &res)
   const double eos_at = t0 + res.seconds;
 
   fail_if (res.timed_out, "no EOS on the bus after %.1f s (%s)", res.seconds,
-           describe (res.errors).c_str ());
+           rtest::describe_messages (res.errors).c_str ());
   fail_unless (res.got_eos);
 
   /* EOS within eos-timeout of the input's EOS; under propagate the input
@@ -498,13 +479,13 @@ run_and_check (Rig &rig, const Expect &ex, rtest::RunResult &res)
     {
       /* contain: upstream never sees the failure. */
       fail_unless (res.errors.empty (), "ERROR under contain: %s",
-                   describe (res.errors).c_str ());
+                   rtest::describe_messages (res.errors).c_str ());
       if (ex.domain)
         fail_unless (count_matching (res.warnings, rig.rec, ex.domain, ex.code)
                          >= 1,
                      "no WARNING carrying %s %d from the bin: %s",
                      g_quark_to_string (ex.domain), ex.code,
-                     describe (res.warnings).c_str ());
+                     rtest::describe_messages (res.warnings).c_str ());
       if (rig.num_buffers >= 0)
         fail_unless_equals_int (rig.handoffs.load (), rig.num_buffers);
     }
@@ -512,7 +493,7 @@ run_and_check (Rig &rig, const Expect &ex, rtest::RunResult &res)
     fail_unless (count_matching (res.errors, rig.rec, ex.domain, ex.code) >= 1,
                  "no ERROR carrying %s %d from the bin: %s",
                  g_quark_to_string (ex.domain), ex.code,
-                 describe (res.errors).c_str ());
+                 rtest::describe_messages (res.errors).c_str ());
 }
 
 /* The first `n` frames of `pcm` (mono) are exactly the source's. */
@@ -803,7 +784,8 @@ GST_START_TEST (test_sink_stalls_at_eos)
   Expect ex;
   ex.status = "timeout";
   run_and_check (rig, ex, res);
-  fail_unless (res.errors.empty (), "%s", describe (res.errors).c_str ());
+  fail_unless (res.errors.empty (), "%s",
+               rtest::describe_messages (res.errors).c_str ());
 }
 GST_END_TEST;
 
@@ -833,7 +815,7 @@ GST_START_TEST (test_sink_stalls_midstream)
       fail_unless (from_bin,
                    "a stall under propagate without an ERROR from "
                    "the bin: %s",
-                   describe (res.errors).c_str ());
+                   rtest::describe_messages (res.errors).c_str ());
     }
 }
 GST_END_TEST;
@@ -855,8 +837,10 @@ GST_START_TEST (test_eos_without_audio)
   ex.status = "ok";
   ex.location = path.c_str ();
   run_and_check (rig, ex, res);
-  fail_unless (res.errors.empty (), "%s", describe (res.errors).c_str ());
-  fail_unless (res.warnings.empty (), "%s", describe (res.warnings).c_str ());
+  fail_unless (res.errors.empty (), "%s",
+               rtest::describe_messages (res.errors).c_str ());
+  fail_unless (res.warnings.empty (), "%s",
+               rtest::describe_messages (res.warnings).c_str ());
   guint64 v = 1;
   gst_structure_get_uint64 (res.done[0], "samples", &v);
   fail_unless_equals_uint64 (v, 0);

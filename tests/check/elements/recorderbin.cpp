@@ -305,32 +305,13 @@ contains (const std::string &haystack, const std::string &needle)
   return found;
 }
 
-std::string
-describe (const std::vector<GstMessage *> &msgs)
-{
-  std::string s;
-  for (GstMessage *m : msgs)
-    {
-      GError *err = NULL;
-      if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
-        gst_message_parse_error (m, &err, NULL);
-      else
-        gst_message_parse_warning (m, &err, NULL);
-      s += std::string ("[") + GST_MESSAGE_SRC_NAME (m) + ": "
-           + (err ? g_quark_to_string (err->domain) : "?") + " "
-           + std::to_string (err ? err->code : -1) + " '"
-           + (err ? err->message : "") + "'] ";
-      g_clear_error (&err);
-    }
-  return s;
-}
-
 /* Asserts a clean run: EOS, no ERROR, a done message with status ok. */
 void
 assert_clean (const rtest::RunResult &r)
 {
   fail_if (r.timed_out, "timed out");
-  fail_unless (r.errors.empty (), "errors: %s", describe (r.errors).c_str ());
+  fail_unless (r.errors.empty (), "errors: %s",
+               rtest::describe_messages (r.errors).c_str ());
   fail_unless (r.got_eos, "no EOS");
   fail_unless_equals_int ((int)r.done.size (), 1);
   fail_unless_equals_string (r.done_status ().c_str (), "ok");
@@ -915,7 +896,7 @@ GST_START_TEST (test_error_no_location)
   GstMessage *error = start_expecting_error (rec);
   fail_unless (
       message_is (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND),
-      "%s", describe ({ error }).c_str ());
+      "%s", rtest::describe_messages ({ error }).c_str ());
   fail_unless (contains (message_text (error), "location"), "'%s'",
                message_text (error).c_str ());
   gst_message_unref (error);
@@ -934,7 +915,7 @@ GST_START_TEST (test_error_unwritable_location)
                          GST_RESOURCE_ERROR_OPEN_READ_WRITE)
           || message_is (error, GST_RESOURCE_ERROR,
                          GST_RESOURCE_ERROR_NOT_FOUND),
-      "%s", describe ({ error }).c_str ());
+      "%s", rtest::describe_messages ({ error }).c_str ());
   fail_unless (contains (message_text (error), where), "'%s'",
                message_text (error).c_str ());
   gst_message_unref (error);
@@ -951,7 +932,7 @@ GST_START_TEST (test_error_encoder_cannot_link)
   rec.add_pad ();
   GstMessage *error = start_expecting_error (rec);
   fail_unless (message_is (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION),
-               "%s", describe ({ error }).c_str ());
+               "%s", rtest::describe_messages ({ error }).c_str ());
   fail_unless (contains (message_text (error), "my-video-encoder"), "'%s'",
                message_text (error).c_str ());
   gst_message_unref (error);
@@ -977,7 +958,7 @@ GST_START_TEST (test_bytes_segment_is_an_error)
   GstMessage *error = r.errors[0];
   fail_unless (contains (message_text (error), "bytes"),
                "the ERROR does not name the segment format: %s",
-               describe (r.errors).c_str ());
+               rtest::describe_messages (r.errors).c_str ());
 }
 GST_END_TEST;
 
@@ -1064,7 +1045,7 @@ GST_START_TEST (test_partial_frame_dropped_with_warning)
         && contains (message_text (w), "frame"))
       warned = true;
   fail_unless (warned, "no WARNING about the partial frame: %s",
-               describe (r.warnings).c_str ());
+               rtest::describe_messages (r.warnings).c_str ());
   rtest::Pcm pcm;
   read_wav_or_fail (path, pcm);
   fail_unless_equals_int (pcm.channels, 2);
@@ -1092,7 +1073,7 @@ pad_limit (const char *format, int limit)
   GstBus *bus = gst_element_get_bus (pipeline);
   GstMessage *w = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (w == NULL, "%s: a WARNING before the limit: %s", format,
-               w ? describe ({ w }).c_str () : "");
+               w ? rtest::describe_messages ({ w }).c_str () : "");
   GstPad *extra = gst_element_request_pad_simple (bin, "sink_%u");
   fail_unless (extra == NULL, "%s: pad %d was accepted", format, limit + 1);
   w = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);

@@ -163,6 +163,28 @@ out:
   gst_object_unref (bus);
 }
 
+std::string
+describe_messages (const std::vector<GstMessage *> &msgs)
+{
+  std::string out;
+  for (GstMessage *m : msgs)
+    {
+      GError *e = NULL;
+      if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+        gst_message_parse_error (m, &e, NULL);
+      else if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING)
+        gst_message_parse_warning (m, &e, NULL);
+      gchar *s = g_strdup_printf (
+          "[%s from %s: %s %d '%s'] ", GST_MESSAGE_TYPE_NAME (m),
+          GST_MESSAGE_SRC_NAME (m), e ? g_quark_to_string (e->domain) : "-",
+          e ? e->code : -1, e ? e->message : "");
+      out += s;
+      g_free (s);
+      g_clear_error (&e);
+    }
+  return out;
+}
+
 static uint32_t
 le32 (const unsigned char *p)
 {

@@ -55,6 +55,9 @@ void run_to_eos (GstElement *pipeline, RunResult &result,
                  GstClockTime timeout = 20 * GST_SECOND,
                  bool stop_on_error = true);
 
+/* "[error from src: domain code 'message'] ..." for failure messages. */
+std::string describe_messages (const std::vector<GstMessage *> &msgs);
+
 /* Samples of a 16-bit PCM WAV file, interleaved. */
 struct Pcm
 {
