@@ -763,15 +763,7 @@ gst_recorder_clip_loop (gpointer user_data)
     session.wake.notify_all ();
 
   if (failed)
-    {
-      /* The chain behind us is broken: drain without pushing. */
-      if (item.chunk.samples == 0)
-        {
-          std::lock_guard<std::mutex> g (session.lock);
-          pad.eos_pushed = true;
-        }
-      return;
-    }
+    return; /* the chain behind us is broken: drain without pushing */
 
   if (start != kTimeNone && session.on_start)
     std::call_once (*once, [&] { session.on_start (start); });
@@ -782,8 +774,6 @@ gst_recorder_clip_loop (gpointer user_data)
   else if (item.chunk.samples == 0)
     {
       gst_pad_push_event (self->srcpad, gst_event_new_eos ());
-      std::lock_guard<std::mutex> g (session.lock);
-      pad.eos_pushed = true;
       return;
     }
   else

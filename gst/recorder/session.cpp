@@ -138,14 +138,12 @@ Session::try_start ()
 }
 
 void
-Session::commit_pad (Pad &pad, Time horizon)
+Session::queue_chunks (Pad &pad, std::vector<Chunk> &chunks)
 {
-  if (pad.finished || horizon == kTimeNone)
-    return;
-  std::vector<Chunk> chunks;
-  pad.timeline.commit (horizon, chunks);
   for (Chunk &chunk : chunks)
     {
+      /* Audio keeps the format it arrived in; silence takes the pad's
+       * format of the chunk's rate. */
       FormatRef format;
       if (chunk.payload)
         format = static_cast<const BufferPayload &> (*chunk.payload).format ();
@@ -161,6 +159,16 @@ Session::commit_pad (Pad &pad, Time horizon)
       pad.outbox_duration += chunk.duration;
       pad.outbox.push_back ({ std::move (chunk), std::move (format) });
     }
+}
+
+void
+Session::commit_pad (Pad &pad, Time horizon)
+{
+  if (pad.finished || horizon == kTimeNone)
+    return;
+  std::vector<Chunk> chunks;
+  pad.timeline.commit (horizon, chunks);
+  queue_chunks (pad, chunks);
 }
 
 bool
@@ -216,17 +224,7 @@ Session::advance ()
           {
             std::vector<Chunk> chunks;
             pad->timeline.finish (chunks);
-            for (Chunk &chunk : chunks)
-              {
-                FormatRef format
-                    = chunk.payload
-                          ? static_cast<const BufferPayload &> (*chunk.payload)
-                                .format ()
-                          : pad->format;
-                pad->outbox_duration += chunk.duration;
-                pad->outbox.push_back (
-                    { std::move (chunk), std::move (format) });
-              }
+            queue_chunks (*pad, chunks);
             pad->finished = true;
             pad->outbox.push_back ({ Chunk{}, nullptr });
           }
@@ -289,7 +287,7 @@ Session::reset_for_start ()
       pad->format.reset ();
       pad->last_out_format.reset ();
       pad->gap_end = kTimeNone;
-      pad->eos = pad->finished = pad->eos_pushed = false;
+      pad->eos = pad->finished = false;
       pad->outbox.clear ();
       pad->outbox_duration = 0;
       pad->last_flow = GST_FLOW_OK;

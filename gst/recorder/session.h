@@ -89,9 +89,8 @@ public:
     FormatRef last_out_format; /* last format pushed downstream */
     Time gap_end = kTimeNone;  /* furthest end of a GAP seen */
     Time upstream_latency = 0;
-    bool eos = false;        /* input ended */
-    bool finished = false;   /* timeline finished, EOS queued */
-    bool eos_pushed = false; /* EOS pushed downstream */
+    bool eos = false;      /* input ended */
+    bool finished = false; /* timeline finished, EOS queued */
     bool flushing = true;
     std::deque<Outgoing> outbox;
     Time outbox_duration = 0;
@@ -151,6 +150,7 @@ public:
 private:
   bool try_start ();
   void commit_pad (Pad &pad, Time horizon);
+  void queue_chunks (Pad &pad, std::vector<Chunk> &chunks);
   Time reach () const;
 };
 
