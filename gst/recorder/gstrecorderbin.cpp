@@ -605,9 +605,8 @@ make_element (GstRecorderBin *self, const gchar *factory, const gchar *name,
 }
 
 static GstCaps *
-branch_caps (GstRecorderBin *self, bool mono, gint rate, gint channels)
+branch_caps (bool mono, gint rate, gint channels)
 {
-  (void)self;
   GstCaps *caps
       = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
                              "layout", G_TYPE_STRING, "interleaved", NULL);
@@ -850,7 +849,7 @@ build_tail (GstRecorderBin *self)
    * completed by the first input's caps, before anything is pushed. */
   for (auto &[index, b] : priv->branches)
     {
-      GstCaps *caps = branch_caps (self, mono, s.rate, 0);
+      GstCaps *caps = branch_caps (mono, s.rate, 0);
       g_object_set (b.capsfilter, "caps", caps, NULL);
       gst_caps_unref (caps);
     }
@@ -906,7 +905,7 @@ on_recording_start (GstRecorderBin *self, Time start)
                                == GST_RECORDER_BIN_CHANNEL_MODE_MIX);
   for (auto &[index, b] : priv->branches)
     {
-      GstCaps *caps = branch_caps (self, mono, (gint)rate, channels);
+      GstCaps *caps = branch_caps (mono, (gint)rate, channels);
       g_object_set (b.capsfilter, "caps", caps, NULL);
       gst_caps_unref (caps);
     }
