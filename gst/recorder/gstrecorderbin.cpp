@@ -1,12 +1,11 @@
-/* recorderbin — the bin: request pads, the internal chain
- *   sink_%u -> clip -> audioconvert -> audioresample -> capsfilter ->
- *   audiointerleave | audiomixer -> audioconvert -> encoder [-> muxer] -> sink
- * and the finaliser that always posts recorderbin-done and EOS.
+/* recorderbin — the bin: properties, signals, request pads, state changes
+ * and the dispatch of its children's messages. The work is elsewhere:
+ *   sink_%u (ghost) -> mux (gstrecordermux.*: timelines, alignment) ->
+ *   per file: encoder [-> muxer] -> sink (chain.*)
+ * and the finisher (finisher.*) that always posts recorderbin-done and EOS.
  *
- * Locking order: Session::lock (session.h) is the only lock of ours; the
- * bin's object lock is taken for property values and never while holding
- * Session::lock. No lock is held across a push, a query, a state change or
- * posting a message. State never changes from a streaming thread.
+ * Locking: the object lock guards `settings` and `chains`; the order of
+ * every lock is in session.h. State never changes from a streaming thread.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,17 +15,19 @@
 
 #include "gstrecorderbin.h"
 
-#include <gst/audio/audio.h>
-
 #include <atomic>
 #include <map>
 #include <memory>
 #include <string>
 
-#include "gstrecorderclip.h"
+#include "chain.h"
+#include "control.h"
+#include "finisher.h"
+#include "gstrecorderbinpad.h"
+#include "gstrecordermux.h"
 #include "session.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_recorder_bin_debug);
+GST_DEBUG_CATEGORY (gst_recorder_bin_debug);
 #define GST_CAT_DEFAULT gst_recorder_bin_debug
 
 using namespace recorder;
@@ -54,199 +55,8 @@ enum
   PROP_STATS,
 };
 
-enum
-{
-  PAD_PROP_0,
-  PAD_PROP_HOLDBACK,
-};
-
-/* ---- enums -----------------------------------------------------------------
- */
-
-static GType
-gst_recorder_bin_format_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    { GST_RECORDER_BIN_FORMAT_OGG_OPUS, "Opus in Ogg (opusenc ! oggmux)",
-      "ogg-opus" },
-    { GST_RECORDER_BIN_FORMAT_OGG_VORBIS, "Vorbis in Ogg (vorbisenc ! oggmux)",
-      "ogg-vorbis" },
-    { GST_RECORDER_BIN_FORMAT_FLAC, "FLAC, 16-bit (flacenc)", "flac" },
-    { GST_RECORDER_BIN_FORMAT_WAV, "WAV, 16-bit PCM (wavenc)", "wav" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type,
-                       g_enum_register_static ("GstRecorderBinFormat", values));
-  return type;
-}
-
-static GType
-gst_recorder_bin_channel_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    { GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD,
-      "One channel per pad (sink_0 first); one pad keeps its channels",
-      "per-pad" },
-    { GST_RECORDER_BIN_CHANNEL_MODE_MIX, "All pads mixed into one mono channel",
-      "mix" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstRecorderBinChannelMode", values));
-  return type;
-}
-
-static GType
-gst_recorder_bin_on_error_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    { GST_RECORDER_BIN_ON_ERROR_CONTAIN,
-      "Post internal errors as warnings and keep accepting (and discarding) "
-      "input",
-      "contain" },
-    { GST_RECORDER_BIN_ON_ERROR_PROPAGATE,
-      "Post internal errors as errors and return the flow error upstream",
-      "propagate" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstRecorderBinOnError", values));
-  return type;
-}
-
-static GType
-gst_recorder_bin_pause_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    { GST_RECORDER_BIN_PAUSE_MODE_SILENCE,
-      "Keep the timeline: silence over the paused span", "silence" },
-    { GST_RECORDER_BIN_PAUSE_MODE_COLLAPSE,
-      "Cut the paused span out: the file is shorter by it", "collapse" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstRecorderBinPauseMode", values));
-  return type;
-}
-
-/* ---- the sink pad ----------------------------------------------------------
- */
-
-struct _GstRecorderBinPad
-{
-  GstGhostPad parent;
-  /* Set at creation, before the pad is visible; the session outlives it. */
-  Session *session;
-  unsigned index;
-};
-
-G_DEFINE_TYPE (GstRecorderBinPad, gst_recorder_bin_pad, GST_TYPE_GHOST_PAD);
-
-static void
-gst_recorder_bin_pad_set_property (GObject *object, guint prop_id,
-                                   const GValue *value, GParamSpec *pspec)
-{
-  GstRecorderBinPad *pad = GST_RECORDER_BIN_PAD (object);
-  switch (prop_id)
-    {
-    case PAD_PROP_HOLDBACK:
-      if (pad->session)
-        {
-          std::lock_guard<std::mutex> lk (pad->session->lock);
-          pad->session->pads.at (pad->index)
-              ->timeline.set_holdback (g_value_get_uint64 (value));
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-    }
-}
-
-static void
-gst_recorder_bin_pad_get_property (GObject *object, guint prop_id,
-                                   GValue *value, GParamSpec *pspec)
-{
-  GstRecorderBinPad *pad = GST_RECORDER_BIN_PAD (object);
-  switch (prop_id)
-    {
-    case PAD_PROP_HOLDBACK:
-      {
-        guint64 holdback = 0;
-        if (pad->session)
-          {
-            std::lock_guard<std::mutex> lk (pad->session->lock);
-            holdback = pad->session->pads.at (pad->index)->timeline.holdback ();
-          }
-        g_value_set_uint64 (value, holdback);
-        break;
-      }
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-    }
-}
-
-static void
-gst_recorder_bin_pad_class_init (GstRecorderBinPadClass *klass)
-{
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  gobject_class->set_property = gst_recorder_bin_pad_set_property;
-  gobject_class->get_property = gst_recorder_bin_pad_get_property;
-  g_object_class_install_property (
-      gobject_class, PAD_PROP_HOLDBACK,
-      g_param_spec_uint64 (
-          "holdback", "Holdback",
-          "How much not-yet-committed audio (ns) this pad may hold so that a "
-          "later interrupt or pause can still change it. 0 commits every "
-          "buffer as it arrives; an agent's speech pushed ahead of playback "
-          "needs at least how far ahead it is pushed",
-          0, G_MAXUINT64, 0,
-          (GParamFlags)(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-                        | GST_PARAM_MUTABLE_PLAYING)));
-}
-
-static void
-gst_recorder_bin_pad_init (GstRecorderBinPad *pad)
-{
-  pad->session = nullptr;
-  pad->index = 0;
-}
-
-/* ---- the bin
- * ----------------------------------------------------------------- */
-
 namespace
 {
-struct Branch
-{
-  GstElement *clip = nullptr;
-  GstElement *convert = nullptr;
-  GstElement *resample = nullptr;
-  GstElement *capsfilter = nullptr;
-  GstPad *ghost = nullptr;
-};
-
-/* The stages built at READY->PAUSED and removed at PAUSED->READY. */
-struct Tail
-{
-  GstElement *aggregator = nullptr;
-  GstElement *convert = nullptr;
-  GstElement *capsfilter = nullptr;
-  GstElement *encoder = nullptr;
-  GstElement *muxer = nullptr; /* may be null */
-  GstElement *sink = nullptr;
-  bool built = false;
-};
-
 struct Settings
 {
   gchar *location = nullptr;
@@ -260,31 +70,40 @@ struct Settings
   GstRecorderBinOnError on_error = DEFAULT_ON_ERROR;
   GstRecorderBinPauseMode pause_mode = DEFAULT_PAUSE_MODE;
 };
+
+/* A copy of the settings for one start, owning its references. */
+struct StartSettings : Settings
+{
+  explicit StartSettings (const Settings &s) : Settings (s)
+  {
+    location = g_strdup (s.location);
+    for (GstElement **e : { &encoder, &muxer, &sink })
+      if (*e)
+        gst_object_ref (*e);
+  }
+  ~StartSettings ()
+  {
+    g_free (location);
+    for (GstElement *e : { encoder, muxer, sink })
+      if (e)
+        gst_object_unref (e);
+  }
+  StartSettings (const StartSettings &) = delete;
+  StartSettings &operator= (const StartSettings &) = delete;
+};
 } // namespace
 
 struct GstRecorderBinPrivate
 {
   std::shared_ptr<Session> session = std::make_shared<Session> ();
-  Settings settings;                   /* guarded by the object lock */
-  std::map<unsigned, Branch> branches; /* changed in the application thread */
-  Tail tail;
-  std::string location_in_use;
-
-  /* Finishing */
+  std::unique_ptr<Finisher> finisher;
+  GstElement *mux = nullptr;          /* a child, and one reference */
+  Settings settings;                  /* object lock */
+  std::map<unsigned, GstPad *> pads;  /* application threads; pads own refs */
+  std::vector<Chain> chains;          /* object lock; one per file */
+  std::vector<std::string> locations; /* [fixed] while running */
+  std::string location_pattern;       /* [fixed] while running */
   std::atomic<bool> running{ false }; /* past READY->PAUSED */
-  std::atomic<bool> finished{ false };
-  GError *first_error = nullptr; /* guarded by session->lock */
-  bool internal_eos = false;     /* guarded by session->lock */
-  int errors_in_flight = 0;      /* guarded by session->lock */
-  bool finish_deferred = false;  /* guarded by session->lock */
-  GstClockID deadline = nullptr; /* guarded by the object lock */
-  std::mutex finish_lock;        /* only for finish_cond */
-  std::condition_variable finish_cond;
-
-  /* Output accounting, written by the aggregator's streaming thread. */
-  guint64 out_samples = 0; /* guarded by session->lock */
-  gint out_rate = 0;
-  gint out_bpf = 0;
 };
 
 struct _GstRecorderBin
@@ -300,141 +119,77 @@ GST_ELEMENT_REGISTER_DEFINE (recorderbin, "recorderbin", GST_RANK_NONE,
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
     "sink_%u", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS ("audio/x-raw"));
 
-static unsigned
-max_pads_for (GstRecorderBin *self)
+static GstRecorderMux *
+mux_of (GstRecorderBin *self)
 {
-  const Settings &s = self->priv->settings;
-  if (s.encoder)
-    return 64;
-  switch (s.format)
-    {
-    case GST_RECORDER_BIN_FORMAT_OGG_OPUS:
-    case GST_RECORDER_BIN_FORMAT_FLAC:
-      return 8;
-    case GST_RECORDER_BIN_FORMAT_OGG_VORBIS:
-      return 255;
-    case GST_RECORDER_BIN_FORMAT_WAV:
-    default:
-      return 64;
-    }
+  return GST_RECORDER_MUX (self->priv->mux);
 }
 
-/* ---- the end of each branch ------------------------------------------------
- * audioresample drains a little short of its input (16 -> 48 kHz: 2 frames,
- * 8 -> 48 kHz: 5): the branch ends before the pad's audio does. Record where
- * the clip's audio ends and, at EOS, fill the branch up to it. */
-namespace
-{
-struct BranchEnd
-{
-  std::mutex lock;
-  GstClockTime in_end = GST_CLOCK_TIME_NONE;  /* clip src: last end pushed */
-  GstClockTime out_end = GST_CLOCK_TIME_NONE; /* capsfilter src */
-  GstAudioInfo info;
-  bool have_info = false;
-};
-using BranchEndRef = std::shared_ptr<BranchEnd>;
-} // namespace
+/* ---- the report: stats and recorderbin-done ------------------------------ */
 
-static void
-free_branch_end (gpointer data)
+static GstStructure *
+counters (GstRecorderBin *self, const char *name)
 {
-  delete static_cast<BranchEndRef *> (data);
+  GstRecorderBinPrivate *priv = self->priv;
+  PadStats t;
+  {
+    std::lock_guard<std::mutex> lk (priv->session->lock);
+    t = priv->session->totals ();
+  }
+  return gst_structure_new (
+      name, "committed-samples", G_TYPE_UINT64, t.committed_samples,
+      "interrupted-samples", G_TYPE_UINT64, t.interrupted_samples,
+      "silence-samples", G_TYPE_UINT64, t.silence_samples, "overlap-samples",
+      G_TYPE_UINT64, t.overlap_samples, "late-events", G_TYPE_UINT64,
+      t.late_events, "errors", G_TYPE_UINT64, priv->finisher->errors (), NULL);
 }
 
-static GstPadProbeReturn
-clip_end_probe (GstPad *, GstPadProbeInfo *info, gpointer user_data)
+static GstStructure *
+done_report (GstRecorderBin *self)
 {
-  BranchEnd &be = **static_cast<BranchEndRef *> (user_data);
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  if (GST_BUFFER_PTS_IS_VALID (buf) && GST_BUFFER_DURATION_IS_VALID (buf))
+  GstRecorderBinPrivate *priv = self->priv;
+  GstStructure *s = counters (self, "recorderbin-done");
+  gint rate = 0;
+  const guint64 samples = gst_recorder_mux_written (mux_of (self), 0, &rate);
+  const std::string &location = priv->location_pattern;
+  gst_structure_set (
+      s, "location", G_TYPE_STRING,
+      location.empty () ? NULL : location.c_str (), "duration", G_TYPE_UINT64,
+      rate > 0 ? samples_to_time (samples, (std::uint32_t)rate) : (guint64)0,
+      "samples", G_TYPE_UINT64, samples, NULL);
+  if (priv->locations.size () > 1
+      || priv->settings.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE)
     {
-      std::lock_guard<std::mutex> lk (be.lock);
-      be.in_end = GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf);
-    }
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-branch_end_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  BranchEnd &be = **static_cast<BranchEndRef *> (user_data);
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
-    {
-      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-      std::lock_guard<std::mutex> lk (be.lock);
-      if (be.have_info && GST_BUFFER_PTS_IS_VALID (buf))
-        be.out_end = GST_BUFFER_PTS (buf)
-                     + samples_to_time (gst_buffer_get_size (buf) / be.info.bpf,
-                                        be.info.rate);
-      return GST_PAD_PROBE_OK;
-    }
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-  switch (GST_EVENT_TYPE (event))
-    {
-    case GST_EVENT_CAPS:
-      {
-        GstCaps *caps;
-        gst_event_parse_caps (event, &caps);
-        std::lock_guard<std::mutex> lk (be.lock);
-        be.have_info = gst_audio_info_from_caps (&be.info, caps);
-        break;
-      }
-    case GST_EVENT_FLUSH_STOP:
-    case GST_EVENT_STREAM_START:
-      {
-        std::lock_guard<std::mutex> lk (be.lock);
-        be.in_end = be.out_end = GST_CLOCK_TIME_NONE;
-        break;
-      }
-    case GST_EVENT_EOS:
-      {
-        GstBuffer *fill = nullptr;
+      GValue array = G_VALUE_INIT, v = G_VALUE_INIT;
+      g_value_init (&array, GST_TYPE_ARRAY);
+      g_value_init (&v, G_TYPE_STRING);
+      for (const std::string &l : priv->locations)
         {
-          std::lock_guard<std::mutex> lk (be.lock);
-          if (be.have_info && GST_CLOCK_TIME_IS_VALID (be.in_end)
-              && GST_CLOCK_TIME_IS_VALID (be.out_end) && be.in_end > be.out_end)
-            {
-              const guint64 missing = cut_index (be.in_end, be.info.rate)
-                                      - cut_index (be.out_end, be.info.rate);
-              /* Only the resampler's tail, never a real gap. */
-              if (missing > 0 && missing <= (guint64)be.info.rate / 100)
-                {
-                  fill = gst_buffer_new_allocate (NULL, missing * be.info.bpf,
-                                                  NULL);
-                  GstMapInfo map;
-                  gst_buffer_map (fill, &map, GST_MAP_WRITE);
-                  gst_audio_format_info_fill_silence (be.info.finfo, map.data,
-                                                      map.size);
-                  gst_buffer_unmap (fill, &map);
-                  GST_BUFFER_PTS (fill) = be.out_end;
-                  GST_BUFFER_DURATION (fill) = be.in_end - be.out_end;
-                  be.out_end = be.in_end;
-                }
-            }
+          g_value_set_string (&v, l.c_str ());
+          gst_value_array_append_value (&array, &v);
         }
-        if (fill)
-          {
-            /* The pad is already flagged EOS: hand it to the peer. */
-            GstPad *peer = gst_pad_get_peer (pad);
-            if (peer)
-              {
-                gst_pad_chain (peer, fill);
-                gst_object_unref (peer);
-              }
-            else
-              gst_buffer_unref (fill);
-          }
-        break;
-      }
-    default:
-      break;
+      gst_structure_take_value (s, "locations", &array);
+      g_value_unset (&v);
     }
-  return GST_PAD_PROBE_OK;
+  return s;
 }
 
 /* ---- pads -------------------------------------------------------------------
  */
+
+/* How many pads the recording can take, in the current settings. */
+static unsigned
+pad_limit (GstRecorderBin *self)
+{
+  GST_OBJECT_LOCK (self);
+  const Settings &s = self->priv->settings;
+  unsigned limit = kConverterMaxChannels;
+  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD && !s.encoder)
+    if (const FormatSpec *spec = format_spec (s.format))
+      limit = spec->max_channels;
+  GST_OBJECT_UNLOCK (self);
+  return limit;
+}
 
 static GstPad *
 gst_recorder_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
@@ -442,119 +197,46 @@ gst_recorder_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
 {
   GstRecorderBin *self = GST_RECORDER_BIN (element);
   GstRecorderBinPrivate *priv = self->priv;
+  auto refuse = [&] (const std::string &why) -> GstPad * {
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("%s", why.c_str ()), (NULL));
+    return NULL;
+  };
 
   if (priv->running)
-    {
-      GST_ELEMENT_WARNING (self, CORE, PAD,
-                           ("Refused a new pad while recording: request every "
-                            "pad before the bin leaves READY"),
-                           (NULL));
-      return NULL;
-    }
-  GST_OBJECT_LOCK (self);
-  const unsigned limit = max_pads_for (self);
-  GST_OBJECT_UNLOCK (self);
-  if (priv->branches.size () >= limit)
-    {
-      GST_ELEMENT_WARNING (self, CORE, PAD,
-                           ("Refused pad %u: the format holds at most %u "
-                            "channels",
-                            (unsigned)priv->branches.size () + 1, limit),
-                           (NULL));
-      return NULL;
-    }
-
+    return refuse ("Refused a new pad while recording: request every pad "
+                   "before the bin leaves READY");
+  const unsigned limit = pad_limit (self);
+  if (priv->pads.size () >= limit)
+    return refuse ("Refused pad " + std::to_string (priv->pads.size () + 1)
+                   + ": the format holds at most " + std::to_string (limit)
+                   + " channels");
   unsigned index = 0;
   if (req_name && sscanf (req_name, "sink_%u", &index) == 1)
     {
-      if (priv->branches.count (index))
-        {
-          GST_ELEMENT_WARNING (self, CORE, PAD,
-                               ("Refused pad %s: it exists already", req_name),
-                               (NULL));
-          return NULL;
-        }
+      if (priv->pads.count (index))
+        return refuse (std::string ("Refused pad ") + req_name
+                       + ": it exists already");
     }
   else
-    while (priv->branches.count (index))
+    while (priv->pads.count (index))
       index++;
 
   gchar *name = g_strdup_printf ("sink_%u", index);
   {
-    auto pad = std::make_unique<Session::Pad> ();
+    auto pad = std::make_unique<InputPad> ();
     pad->index = index;
     pad->name = name;
     std::lock_guard<std::mutex> lk (priv->session->lock);
     priv->session->pads[index] = std::move (pad);
   }
-
-  Branch b;
-  gchar *n = g_strdup_printf ("clip_%s", name);
-  b.clip = gst_recorder_clip_new (priv->session, index, n);
-  g_free (n);
-  n = g_strdup_printf ("convert_%s", name);
-  b.convert = gst_element_factory_make ("audioconvert", n);
-  g_free (n);
-  n = g_strdup_printf ("resample_%s", name);
-  b.resample = gst_element_factory_make ("audioresample", n);
-  g_free (n);
-  n = g_strdup_printf ("caps_%s", name);
-  b.capsfilter = gst_element_factory_make ("capsfilter", n);
-  g_free (n);
-  if (!b.convert || !b.resample || !b.capsfilter)
-    {
-      GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-                         ("audioconvert, audioresample or capsfilter is "
-                          "missing: install gstreamer1.0-plugins-base"),
-                         (NULL));
-      for (GstElement *e : { b.clip, b.convert, b.resample, b.capsfilter })
-        if (e)
-          gst_object_unref (gst_object_ref_sink (e));
-      std::lock_guard<std::mutex> lk (priv->session->lock);
-      priv->session->pads.erase (index);
-      g_free (name);
-      return NULL;
-    }
-  /* The branch keeps a reference: a disposing bin drops its children
-   * before GstElement releases the request pads. */
-  for (GstElement *e : { b.clip, b.convert, b.resample, b.capsfilter })
-    gst_object_ref_sink (e);
-  gst_bin_add_many (GST_BIN (self), b.clip, b.convert, b.resample, b.capsfilter,
-                    NULL);
-  gst_element_link_many (b.clip, b.convert, b.resample, b.capsfilter, NULL);
-  {
-    auto be = std::make_shared<BranchEnd> ();
-    GstPad *p = gst_element_get_static_pad (b.clip, "src");
-    gst_pad_add_probe (p, GST_PAD_PROBE_TYPE_BUFFER, clip_end_probe,
-                       new BranchEndRef (be), free_branch_end);
-    gst_object_unref (p);
-    p = gst_element_get_static_pad (b.capsfilter, "src");
-    gst_pad_add_probe (p,
-                       (GstPadProbeType)(GST_PAD_PROBE_TYPE_BUFFER
-                                         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                       branch_end_probe, new BranchEndRef (be),
-                       free_branch_end);
-    gst_object_unref (p);
-  }
-
-  GstPad *target = gst_element_get_static_pad (b.clip, "sink");
-  b.ghost = GST_PAD (g_object_new (GST_TYPE_RECORDER_BIN_PAD, "name", name,
-                                   "direction", GST_PAD_SINK, "template", templ,
-                                   NULL));
-  GST_RECORDER_BIN_PAD (b.ghost)->session = priv->session.get ();
-  GST_RECORDER_BIN_PAD (b.ghost)->index = index;
-  gst_ghost_pad_set_target (GST_GHOST_PAD (b.ghost), target);
-  gst_object_unref (target);
-  priv->branches[index] = b;
-
-  for (GstElement *e : { b.clip, b.convert, b.resample, b.capsfilter })
-    gst_element_sync_state_with_parent (e);
-  if (GST_STATE (self) > GST_STATE_NULL)
-    gst_pad_set_active (b.ghost, TRUE);
-  gst_element_add_pad (element, b.ghost);
+  GstPad *target = gst_recorder_mux_add_input (mux_of (self), index, name);
+  GstPad *ghost = gst_recorder_bin_pad_new (templ, name, priv->session, index);
+  gst_ghost_pad_set_target (GST_GHOST_PAD (ghost), target);
+  priv->pads[index] = ghost;
+  gst_element_add_pad (element, ghost);
   GST_INFO_OBJECT (self, "added pad %s", name);
   g_free (name);
-  return b.ghost;
+  return ghost;
 }
 
 static void
@@ -562,698 +244,349 @@ gst_recorder_bin_release_pad (GstElement *element, GstPad *pad)
 {
   GstRecorderBin *self = GST_RECORDER_BIN (element);
   GstRecorderBinPrivate *priv = self->priv;
-  const unsigned index = GST_RECORDER_BIN_PAD (pad)->index;
-  auto it = priv->branches.find (index);
-  if (it == priv->branches.end ())
+  const unsigned index = gst_recorder_bin_pad_index (pad);
+  if (!priv->pads.erase (index))
     return;
-  Branch b = it->second;
-  priv->branches.erase (it);
-
   gst_pad_set_active (pad, FALSE);
   gst_element_remove_pad (element, pad);
-  for (GstElement *e : { b.clip, b.convert, b.resample, b.capsfilter })
-    {
-      if (GST_OBJECT_PARENT (e) == GST_OBJECT (self))
-        {
-          gst_element_set_locked_state (e, TRUE);
-          gst_element_set_state (e, GST_STATE_NULL);
-          gst_bin_remove (GST_BIN (self), e);
-        }
-      gst_object_unref (e);
-    }
+  gst_recorder_mux_remove_input (mux_of (self), index);
   std::lock_guard<std::mutex> lk (priv->session->lock);
   priv->session->pads.erase (index);
 }
 
-/* ---- the chain
- * ---------------------------------------------------------------- */
-
-static GstElement *
-make_element (GstRecorderBin *self, const gchar *factory, const gchar *name,
-              const gchar *package)
-{
-  GstElement *e = gst_element_factory_make (factory, name);
-  /* The tail owns one reference to each of its elements, built-in or
-   * given by the application (see remove_tail). */
-  if (e)
-    gst_object_ref_sink (e);
-  if (!e)
-    GST_ELEMENT_ERROR (
-        self, CORE, MISSING_PLUGIN,
-        ("The '%s' element is missing: install %s", factory, package), (NULL));
-  return e;
-}
-
-static GstCaps *
-branch_caps (bool mono, gint rate, gint channels)
-{
-  GstCaps *caps
-      = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
-                             "layout", G_TYPE_STRING, "interleaved", NULL);
-  if (rate > 0)
-    gst_caps_set_simple (caps, "rate", G_TYPE_INT, rate, NULL);
-  if (mono)
-    gst_caps_set_simple (caps, "channels", G_TYPE_INT, 1, NULL);
-  else if (channels > 0)
-    {
-      gst_caps_set_simple (caps, "channels", G_TYPE_INT, channels, NULL);
-      if (channels > 2)
-        gst_caps_set_simple (caps, "channel-mask", GST_TYPE_BITMASK,
-                             gst_audio_channel_get_fallback_mask (channels),
-                             NULL);
-    }
-  return caps;
-}
-
-static GstPadProbeReturn gate_probe (GstPad *pad, GstPadProbeInfo *info,
-                                     gpointer user_data);
-
-static void
-remove_tail (GstRecorderBin *self)
-{
-  Tail &t = self->priv->tail;
-  for (GstElement *e :
-       { t.sink, t.muxer, t.encoder, t.capsfilter, t.convert, t.aggregator })
-    {
-      if (!e)
-        continue;
-      gst_element_set_locked_state (e, TRUE);
-      gst_element_set_state (e, GST_STATE_NULL);
-      if (GST_OBJECT_PARENT (e) == GST_OBJECT (self))
-        gst_bin_remove (GST_BIN (self), e);
-      gst_element_set_locked_state (e, FALSE);
-      gst_object_unref (e);
-    }
-  t = Tail{};
-}
-
-static gboolean
-link_or_fail (GstRecorderBin *self, GstElement *a, GstElement *b,
-              const gchar *what_a, const gchar *what_b)
-{
-  if (gst_element_link (a, b))
-    return TRUE;
-  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-                     ("Cannot link the %s (%s) to the %s (%s): they have no "
-                      "compatible formats",
-                      what_a, GST_OBJECT_NAME (a), what_b, GST_OBJECT_NAME (b)),
-                     (NULL));
-  return FALSE;
-}
-
-static gboolean
-build_tail (GstRecorderBin *self)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  Tail &t = priv->tail;
-
-  GST_OBJECT_LOCK (self);
-  Settings s = priv->settings;
-  gchar *location = g_strdup (s.location);
-  GstElement *user_encoder
-      = s.encoder ? GST_ELEMENT (gst_object_ref (s.encoder)) : NULL;
-  GstElement *user_muxer
-      = s.muxer ? GST_ELEMENT (gst_object_ref (s.muxer)) : NULL;
-  GstElement *user_sink = s.sink ? GST_ELEMENT (gst_object_ref (s.sink)) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  /* The copy in `s` does not own these. */
-  s.location = nullptr;
-  s.encoder = s.muxer = s.sink = nullptr;
-
-  auto cleanup = [&] {
-    g_free (location);
-    for (GstElement *e : { user_encoder, user_muxer, user_sink })
-      if (e)
-        gst_object_unref (e);
-  };
-
-  if (!location && !user_sink)
-    {
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-                         ("No file to record to: set the 'location' property "
-                          "or give a 'sink' element"),
-                         (NULL));
-      cleanup ();
-      return FALSE;
-    }
-  priv->location_in_use = location ? location : "";
-
-  const size_t n_pads = priv->branches.size ();
-  const bool interleave
-      = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD && n_pads > 1;
-  const bool mono
-      = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_MIX || n_pads > 1;
-
-  bool ok = true;
-  t.aggregator
-      = make_element (self, interleave ? "audiointerleave" : "audiomixer",
-                      "aggregator", "gstreamer1.0-plugins-base");
-  t.convert = make_element (self, "audioconvert", "convert_out",
-                            "gstreamer1.0-plugins-base");
-  t.capsfilter = make_element (self, "capsfilter", "caps_out",
-                               "gstreamer1.0-plugins-base");
-  ok = t.aggregator && t.convert && t.capsfilter;
-
-  const gchar *enc_factory = "opusenc", *mux_factory = "oggmux";
-  const gchar *package = "gstreamer1.0-plugins-base";
-  bool pcm16 = false;
-  switch (s.format)
-    {
-    case GST_RECORDER_BIN_FORMAT_OGG_VORBIS:
-      enc_factory = "vorbisenc";
-      break;
-    case GST_RECORDER_BIN_FORMAT_FLAC:
-      enc_factory = "flacenc";
-      mux_factory = NULL;
-      package = "gstreamer1.0-plugins-good";
-      pcm16 = true;
-      break;
-    case GST_RECORDER_BIN_FORMAT_WAV:
-      enc_factory = "wavenc";
-      mux_factory = NULL;
-      package = "gstreamer1.0-plugins-good";
-      pcm16 = true;
-      break;
-    default:
-      break;
-    }
-  if (ok)
-    {
-      t.encoder = user_encoder
-                      ? GST_ELEMENT (gst_object_ref (user_encoder))
-                      : make_element (self, enc_factory, "encoder", package);
-      ok = t.encoder != NULL;
-    }
-  if (ok && user_muxer)
-    t.muxer = GST_ELEMENT (gst_object_ref (user_muxer));
-  else if (ok && mux_factory)
-    {
-      t.muxer = make_element (self, mux_factory, "muxer",
-                              "gstreamer1.0-plugins-base");
-      ok = t.muxer != NULL;
-      if (ok && user_encoder)
-        {
-          /* A replaced encoder keeps the format's muxer only if it fits. */
-          GstPad *src = gst_element_get_static_pad (t.encoder, "src");
-          GstCaps *enc_caps = src ? gst_pad_query_caps (src, NULL) : NULL;
-          GstPadTemplate *mt = gst_element_class_get_pad_template (
-              GST_ELEMENT_GET_CLASS (t.muxer), "audio_%u");
-          if (enc_caps && mt
-              && !gst_caps_can_intersect (enc_caps,
-                                          gst_pad_template_get_caps (mt)))
-            g_clear_pointer (&t.muxer, gst_object_unref);
-          if (enc_caps)
-            gst_caps_unref (enc_caps);
-          if (src)
-            gst_object_unref (src);
-          if (!t.muxer)
-            GST_INFO_OBJECT (self, "encoder output does not fit %s: no muxer",
-                             mux_factory);
-        }
-    }
-  if (ok)
-    {
-      if (user_sink)
-        {
-          t.sink = GST_ELEMENT (gst_object_ref (user_sink));
-          if (location
-              && g_object_class_find_property (G_OBJECT_GET_CLASS (t.sink),
-                                               "location"))
-            g_object_set (t.sink, "location", location, NULL);
-        }
-      else
-        {
-          t.sink = make_element (self, "filesink", "sink",
-                                 "gstreamer1.0-plugins-base");
-          if (t.sink)
-            /* Unbuffered: each page reaches the file as it is made, so a
-             * killed process leaves a file readable up to its last page. */
-            g_object_set (t.sink, "location", location, "buffer-mode", 2,
-                          "async", FALSE, NULL);
-        }
-      ok = t.sink != NULL;
-    }
-  if (t.muxer
-      && g_object_class_find_property (G_OBJECT_GET_CLASS (t.muxer),
-                                       "max-page-delay"))
-    g_object_set (t.muxer, "max-page-delay", (guint64)500 * GST_MSECOND,
-                  "max-delay", (guint64)500 * GST_MSECOND, NULL);
-  cleanup ();
-  if (!ok)
-    {
-      for (GstElement *e : { t.aggregator, t.convert, t.capsfilter, t.encoder,
-                             t.muxer, t.sink })
-        if (e)
-          gst_object_unref (e);
-      t = Tail{};
-      return FALSE;
-    }
-
-  /* Every clip element's first buffer starts exactly at the recording's
-   * start, so "first" selects it whichever pad pushes first; and a live
-   * aggregator waits for that first buffer instead of timing out on pads
-   * that have not negotiated yet. */
-  g_object_set (t.aggregator, "start-time-selection", 1 /* first */, NULL);
-  g_object_set (t.convert, "dithering", 0 /* none */, NULL);
-  if (pcm16)
-    {
-      GstCaps *caps = gst_caps_new_simple ("audio/x-raw", "format",
-                                           G_TYPE_STRING, "S16LE", NULL);
-      g_object_set (t.capsfilter, "caps", caps, NULL);
-      gst_caps_unref (caps);
-    }
-  if (interleave && n_pads == 2)
-    {
-      GValue positions = G_VALUE_INIT, v = G_VALUE_INIT;
-      g_value_init (&positions, GST_TYPE_ARRAY);
-      g_value_init (&v, GST_TYPE_AUDIO_CHANNEL_POSITION);
-      g_value_set_enum (&v, GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT);
-      gst_value_array_append_value (&positions, &v);
-      g_value_set_enum (&v, GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT);
-      gst_value_array_append_value (&positions, &v);
-      g_object_set_property (G_OBJECT (t.aggregator), "channel-positions",
-                             &positions);
-      g_value_unset (&v);
-      g_value_unset (&positions);
-    }
-  else if (interleave)
-    g_object_set (t.aggregator, "channel-positions-from-input", FALSE, NULL);
-
-  gst_bin_add_many (GST_BIN (self), t.aggregator, t.convert, t.capsfilter,
-                    t.encoder, t.sink, NULL);
-  if (t.muxer)
-    gst_bin_add (GST_BIN (self), t.muxer);
-  t.built = true;
-
-  /* Per-pad caps; the rate (rate=0) and a single pad's channel count are
-   * completed by the first input's caps, before anything is pushed. */
-  for (auto &[index, b] : priv->branches)
-    {
-      GstCaps *caps = branch_caps (mono, s.rate, 0);
-      g_object_set (b.capsfilter, "caps", caps, NULL);
-      gst_caps_unref (caps);
-    }
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    priv->session->output_rate = s.rate > 0 ? (unsigned)s.rate : 0;
-    priv->session->output_channels = mono ? 1 : 0;
-  }
-
-  ok = link_or_fail (self, t.aggregator, t.convert, "aggregator", "converter")
-       && link_or_fail (self, t.convert, t.capsfilter, "converter",
-                        "capsfilter")
-       && link_or_fail (self, t.capsfilter, t.encoder, "converter", "encoder");
-  if (ok && t.muxer)
-    ok = link_or_fail (self, t.encoder, t.muxer, "encoder", "muxer")
-         && link_or_fail (self, t.muxer, t.sink, "muxer", "sink");
-  else if (ok)
-    ok = link_or_fail (self, t.encoder, t.sink, "encoder", "sink");
-  for (auto &[index, b] : priv->branches)
-    if (ok)
-      ok = link_or_fail (self, b.capsfilter, t.aggregator, "pad branch",
-                         "aggregator");
-  if (!ok)
-    return FALSE;
-
-  GstPad *agg_src = gst_element_get_static_pad (t.aggregator, "src");
-  gst_pad_add_probe (agg_src,
-                     (GstPadProbeType)(GST_PAD_PROBE_TYPE_BUFFER
-                                       | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                     gate_probe, self, NULL);
-  gst_object_unref (agg_src);
-  return TRUE;
-}
-
-/* Runs once per recording, in the first clip task about to push: completes
- * the per-pad caps with what the first input's caps decided. */
-static void
-on_recording_start (GstRecorderBin *self, Time start)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  GST_INFO_OBJECT (self, "recording starts at %" GST_TIME_FORMAT,
-                   GST_TIME_ARGS (start));
-  unsigned rate;
-  int channels;
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    rate = priv->session->output_rate;
-    channels = priv->session->output_channels;
-  }
-  const bool mono = channels == 1 && priv->branches.size () > 0
-                    && (priv->branches.size () > 1
-                        || priv->settings.channel_mode
-                               == GST_RECORDER_BIN_CHANNEL_MODE_MIX);
-  for (auto &[index, b] : priv->branches)
-    {
-      GstCaps *caps = branch_caps (mono, (gint)rate, channels);
-      g_object_set (b.capsfilter, "caps", caps, NULL);
-      gst_caps_unref (caps);
-    }
-}
-
-/* ---- whole-recording pause on the aligned stream ---------------------------
+/* ---- building a recording (READY->PAUSED) ---------------------------------
  */
 
-static GstPadProbeReturn
-gate_probe (GstPad *, GstPadProbeInfo *info, gpointer user_data)
+/* `pattern` with its one %u or %d replaced by `index`; false if it has not
+ * exactly one (or has any other conversion). */
+static bool
+expand_location (const std::string &pattern, unsigned index, std::string *out)
 {
-  GstRecorderBin *self = GST_RECORDER_BIN (user_data);
-  GstRecorderBinPrivate *priv = self->priv;
-  Session &session = *priv->session;
-
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+  int found = 0;
+  out->clear ();
+  for (std::size_t i = 0; i < pattern.size (); i++)
     {
-      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-      if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+      if (pattern[i] != '%')
         {
-          GstCaps *caps;
-          GstAudioInfo ainfo;
-          gst_event_parse_caps (event, &caps);
-          if (gst_audio_info_from_caps (&ainfo, caps))
-            {
-              std::lock_guard<std::mutex> lk (session.lock);
-              priv->out_rate = ainfo.rate;
-              priv->out_bpf = ainfo.bpf;
-              session.gate.new_stream ();
-            }
+          *out += pattern[i];
+          continue;
         }
-      return GST_PAD_PROBE_OK;
-    }
-
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  std::vector<RecordingGate::Span> spans;
-  Time out_pts = 0;
-  gint bpf;
-  guint64 samples;
-  {
-    std::lock_guard<std::mutex> lk (session.lock);
-    bpf = priv->out_bpf;
-    if (bpf == 0)
-      return GST_PAD_PROBE_OK;
-    samples = gst_buffer_get_size (buf) / bpf;
-    spans = session.gate.process (GST_BUFFER_PTS (buf), priv->out_rate, samples,
-                                  out_pts);
-    guint64 kept = 0;
-    for (const auto &sp : spans)
-      kept += sp.samples;
-    priv->out_samples += kept;
-  }
-  if (spans.size () == 1 && !spans[0].silence && spans[0].samples == samples)
-    {
-      if (GST_BUFFER_PTS (buf) != out_pts)
+      const char next = i + 1 < pattern.size () ? pattern[i + 1] : '\0';
+      i++;
+      if (next == '%')
+        *out += '%';
+      else if (next == 'u' || next == 'd')
         {
-          buf = gst_buffer_make_writable (buf);
-          GST_BUFFER_PTS (buf) = out_pts;
-          GST_PAD_PROBE_INFO_DATA (info) = buf;
-        }
-      return GST_PAD_PROBE_OK;
-    }
-  if (spans.empty ())
-    return GST_PAD_PROBE_DROP;
-
-  /* Rebuild the buffer from the kept parts and silence. */
-  GstBuffer *out = gst_buffer_new ();
-  guint64 total = 0;
-  for (const auto &sp : spans)
-    {
-      GstBuffer *part;
-      if (sp.silence)
-        {
-          part = gst_buffer_new_allocate (NULL, sp.samples * bpf, NULL);
-          gst_buffer_memset (part, 0, 0, sp.samples * bpf);
+          *out += std::to_string (index);
+          found++;
         }
       else
-        part = gst_buffer_copy_region (buf, GST_BUFFER_COPY_MEMORY,
-                                       sp.offset * bpf, sp.samples * bpf);
-      out = gst_buffer_append (out, part);
-      total += sp.samples;
+        return false;
     }
-  gst_buffer_copy_into (
-      out, buf,
-      (GstBufferCopyFlags)(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_META), 0,
-      -1);
-  GST_BUFFER_PTS (out) = out_pts;
-  GST_BUFFER_DURATION (out) = samples_to_time (total, priv->out_rate);
-  gst_buffer_unref (buf);
-  GST_PAD_PROBE_INFO_DATA (info) = out;
-  return GST_PAD_PROBE_OK;
-}
-
-/* ---- finishing
- * --------------------------------------------------------------- */
-
-static GstStructure *
-stats_structure (GstRecorderBin *self, const gchar *name)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  Session &session = *priv->session;
-  std::lock_guard<std::mutex> lk (session.lock);
-  const PadStats t = session.totals ();
-  return gst_structure_new (
-      name, "committed-samples", G_TYPE_UINT64, t.committed_samples,
-      "interrupted-samples", G_TYPE_UINT64, t.interrupted_samples,
-      "silence-samples", G_TYPE_UINT64, t.silence_samples, "overlap-samples",
-      G_TYPE_UINT64, t.overlap_samples, "late-events", G_TYPE_UINT64,
-      t.late_events, "errors", G_TYPE_UINT64, session.errors, NULL);
-}
-
-static void
-cancel_deadline (GstRecorderBin *self)
-{
-  GstClockID id;
-  GST_OBJECT_LOCK (self);
-  id = self->priv->deadline;
-  self->priv->deadline = nullptr;
-  GST_OBJECT_UNLOCK (self);
-  if (id)
-    {
-      gst_clock_id_unschedule (id);
-      gst_clock_id_unref (id);
-    }
-}
-
-/* Posts recorderbin-done and then EOS, once per recording. Any thread. */
-static void
-finish (GstRecorderBin *self, const gchar *status)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  {
-    /* An ERROR being forwarded reaches the bus before the done message:
-     * its handler finishes once it has posted it. */
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    if (priv->errors_in_flight > 0)
-      {
-        priv->finish_deferred = true;
-        return;
-      }
-  }
-  if (priv->finished.exchange (true))
-    return;
-  cancel_deadline (self);
-
-  GError *error = nullptr;
-  guint64 samples;
-  gint rate;
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    if (priv->first_error)
-      error = g_error_copy (priv->first_error);
-    samples = priv->out_samples;
-    rate = priv->out_rate;
-  }
-  if (g_str_equal (status, "ok") && error)
-    status = "error";
-  if (g_str_equal (status, "error") && !error)
-    error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
-                         "The recording chain failed");
-
-  GstStructure *s = stats_structure (self, "recorderbin-done");
-  gst_structure_set (
-      s, "location", G_TYPE_STRING,
-      priv->location_in_use.empty () ? NULL : priv->location_in_use.c_str (),
-      "status", G_TYPE_STRING, status, "duration", G_TYPE_UINT64,
-      rate > 0 ? samples_to_time (samples, rate) : (guint64)0, "samples",
-      G_TYPE_UINT64, samples, NULL);
-  if (g_str_equal (status, "error") && error)
-    gst_structure_set (s, "error", G_TYPE_ERROR, error, NULL);
-  if (error)
-    g_error_free (error);
-
-  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, s);
-  gst_element_post_message (GST_ELEMENT (self),
-                            gst_message_new_element (GST_OBJECT (self), s));
-  gst_element_post_message (GST_ELEMENT (self),
-                            gst_message_new_eos (GST_OBJECT (self)));
-  {
-    std::lock_guard<std::mutex> lk (priv->finish_lock);
-  }
-  priv->finish_cond.notify_all ();
-}
-
-static gboolean
-deadline_reached (GstClock *, GstClockTime, GstClockID, gpointer user_data)
-{
-  GstRecorderBin *self = GST_RECORDER_BIN (user_data);
-  GST_WARNING_OBJECT (self, "the chain did not finish within eos-timeout");
-  bool failed;
-  {
-    std::lock_guard<std::mutex> lk (self->priv->session->lock);
-    failed = self->priv->session->failed && !self->priv->session->stalled;
-  }
-  finish (self, failed ? "error" : "timeout");
-  return TRUE;
-}
-
-/* Every input has ended: finish now if the chain is broken, else give it
- * eos-timeout to drain. Any thread. */
-static void
-on_all_eos (GstRecorderBin *self)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  bool failed, stalled, internal_eos;
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    failed = priv->session->failed;
-    stalled = priv->session->stalled;
-    internal_eos = priv->internal_eos;
-  }
-  if (failed || internal_eos || !priv->tail.built)
-    {
-      finish (self, stalled ? "timeout" : failed ? "error" : "ok");
-      return;
-    }
-  GstClock *clock = gst_system_clock_obtain ();
-  GST_OBJECT_LOCK (self);
-  const guint64 timeout = priv->settings.eos_timeout;
-  if (!priv->deadline && !priv->finished)
-    {
-      priv->deadline = gst_clock_new_single_shot_id (
-          clock, gst_clock_get_time (clock) + timeout);
-      gst_clock_id_wait_async (priv->deadline, deadline_reached,
-                               gst_object_ref (self), gst_object_unref);
-    }
-  GST_OBJECT_UNLOCK (self);
-  gst_object_unref (clock);
-}
-
-/* Ends every input as if each pad had received EOS. Any thread; never
- * waits on a streaming thread. */
-static void
-end_all_inputs (GstRecorderBin *self)
-{
-  Session &session = *self->priv->session;
-  bool report = false;
-  {
-    std::lock_guard<std::mutex> lk (session.lock);
-    for (auto &[index, pad] : session.pads)
-      pad->eos = true;
-    session.advance ();
-    if (!session.all_eos_reported)
-      report = session.all_eos_reported = true;
-  }
-  session.wake.notify_all ();
-  if (report)
-    on_all_eos (self);
-  else if (session.pads.empty ())
-    finish (self, "ok");
+  return found == 1;
 }
 
 static bool
-is_clip (GstRecorderBin *self, GstObject *src)
+start_error (GstRecorderBin *self, GQuark domain, gint code,
+             const std::string &text)
 {
-  for (GstObject *o = src ? GST_OBJECT (gst_object_ref (src)) : nullptr; o;)
+  GError *err = g_error_new_literal (domain, code, text.c_str ());
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_error (GST_OBJECT (self), err, NULL));
+  g_error_free (err);
+  return false;
+}
+
+/* Checks the settings a start needs, and what the format can take. */
+static bool
+check_settings (GstRecorderBin *self, const StartSettings &s,
+                const FormatSpec *spec, std::size_t n_pads)
+{
+  const bool separate
+      = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
+  if (!s.location && !s.sink)
+    return start_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+                        "No file to record to: set the 'location' property "
+                        "or give a 'sink' element");
+  if (separate && s.sink)
+    return start_error (
+        self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "channel-mode=separate writes one file per pad: a 'sink' element "
+        "cannot be shared by them, set 'location' with %u instead");
+  std::string unused;
+  if (separate && !expand_location (s.location, 0, &unused))
+    return start_error (
+        self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        std::string ("channel-mode=separate needs a location with one %u "
+                     "(or %d) for the pad's index, as in call-%u.ogg: '")
+            + s.location + "' has none");
+  if (n_pads == 0)
+    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
+                        "Nothing to record: request a sink_%u pad before "
+                        "starting");
+  if (!s.encoder && s.rate > 0 && !rate_allowed (*spec, s.rate))
+    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                        std::string ("format=") + spec->nick
+                            + " cannot record at rate="
+                            + std::to_string (s.rate) + ": it takes "
+                            + rates_text (spec->rates) + " Hz");
+  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD && !s.encoder
+      && n_pads > spec->max_channels)
+    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                        std::string ("format=") + spec->nick + " holds at most "
+                            + std::to_string (spec->max_channels)
+                            + " channels: the recording has "
+                            + std::to_string (n_pads) + " pads");
+  return true;
+}
+
+/* The user's encoder must take the rate property's rate. */
+static bool
+check_encoder_rate (GstRecorderBin *self, GstElement *encoder, int rate)
+{
+  std::vector<int> rates;
+  if (rate <= 0 || encoder_takes_rate (encoder, rate, &rates))
+    return true;
+  std::string text = std::string ("The encoder ") + GST_OBJECT_NAME (encoder)
+                     + " cannot take rate=" + std::to_string (rate);
+  if (!rates.empty ())
+    text += ": it takes " + rates_text (rates) + " Hz";
+  return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, text);
+}
+
+static OutputPlan
+plan_for (const StartSettings &s, const FormatSpec *spec, std::size_t n_pads)
+{
+  OutputPlan plan;
+  plan.sample_format = spec->sample_format;
+  plan.ask_encoder = s.encoder != nullptr;
+  plan.max_channels = s.encoder ? kConverterMaxChannels : spec->max_channels;
+  plan.empty = s.encoder ? EmptyFile::kZeroLengthBuffer : spec->empty;
+  switch (s.channel_mode)
     {
-      if (GST_IS_RECORDER_CLIP (o))
+    case GST_RECORDER_BIN_CHANNEL_MODE_MIX:
+      plan.combine = Combine::kMix;
+      plan.channels = 1;
+      break;
+    case GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE:
+      plan.combine = Combine::kKeep;
+      break;
+    default:
+      plan.combine = n_pads > 1 ? Combine::kInterleave : Combine::kKeep;
+      plan.channels = n_pads > 1 ? (unsigned)n_pads : 0;
+      break;
+    }
+  return plan;
+}
+
+static void
+remove_outputs (GstRecorderBin *self)
+{
+  GstRecorderBinPrivate *priv = self->priv;
+  gst_recorder_mux_remove_outputs (mux_of (self));
+  std::vector<Chain> chains;
+  GST_OBJECT_LOCK (self);
+  chains.swap (priv->chains);
+  GST_OBJECT_UNLOCK (self);
+  for (Chain &c : chains)
+    remove_chain (GST_ELEMENT (self), c);
+  std::lock_guard<std::mutex> lk (priv->session->lock);
+  priv->session->outputs.clear ();
+}
+
+/* One output (file) per `groups` entry: its chain, the mux's source pad for
+ * it, and the session's shared part. */
+static bool
+build_outputs (GstRecorderBin *self, const StartSettings &s,
+               const FormatSpec *spec,
+               const std::vector<std::vector<unsigned>> &groups)
+{
+  GstRecorderBinPrivate *priv = self->priv;
+  const bool separate
+      = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
+  for (std::size_t k = 0; k < groups.size (); k++)
+    {
+      ChainRequest r;
+      r.spec = spec;
+      if (separate)
+        expand_location (s.location, groups[k][0], &r.location);
+      else if (s.location)
+        r.location = s.location;
+      r.encoder = s.encoder;
+      r.muxer = s.muxer;
+      r.sink = s.sink;
+      r.copy_user_stages = k > 0;
+      r.suffix = separate ? "_" + std::to_string (groups[k][0]) : "";
+      Chain chain;
+      if (!build_chain (GST_ELEMENT (self), r, chain))
+        return false;
+      if (k == 0 && s.encoder
+          && !check_encoder_rate (self, chain.encoder, s.rate))
         {
-          gst_object_unref (o);
-          return true;
-        }
-      GstObject *parent = gst_object_get_parent (o);
-      gst_object_unref (o);
-      if (parent == GST_OBJECT (self))
-        {
-          gst_object_unref (parent);
+          remove_chain (GST_ELEMENT (self), chain);
           return false;
         }
-      o = parent;
+      priv->locations.push_back (r.location);
+      {
+        auto out = std::make_unique<OutputShared> ();
+        out->index = (unsigned)k;
+        out->pads = groups[k];
+        out->gate.set_mode (s.pause_mode == GST_RECORDER_BIN_PAUSE_MODE_COLLAPSE
+                                ? RecordingGate::Mode::kCollapse
+                                : RecordingGate::Mode::kSilence);
+        std::lock_guard<std::mutex> lk (priv->session->lock);
+        for (unsigned index : groups[k])
+          priv->session->pad (index).output = (unsigned)k;
+        priv->session->outputs.push_back (std::move (out));
+      }
+      OutputPlan plan = plan_for (s, spec, groups[k].size ());
+      plan.encoder = chain.encoder;
+      GstPad *src
+          = gst_recorder_mux_add_output (mux_of (self), (unsigned)k, plan);
+      GstPad *sink = chain.sink_pad ();
+      const GstPadLinkReturn link = gst_pad_link (src, sink);
+      gst_object_unref (sink);
+      GST_OBJECT_LOCK (self);
+      priv->chains.push_back (chain);
+      GST_OBJECT_UNLOCK (self);
+      if (link != GST_PAD_LINK_OK)
+        return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                            std::string ("Cannot feed raw audio to the "
+                                         "encoder ")
+                                + GST_OBJECT_NAME (chain.encoder));
     }
-  return false;
+  return true;
+}
+
+static bool
+start_recording (GstRecorderBin *self)
+{
+  GstRecorderBinPrivate *priv = self->priv;
+  GST_OBJECT_LOCK (self);
+  StartSettings s (priv->settings);
+  GST_OBJECT_UNLOCK (self);
+  const FormatSpec *spec = format_spec (s.format);
+  if (!spec)
+    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                        "Unknown format " + std::to_string ((int)s.format));
+
+  std::vector<std::vector<unsigned>> groups;
+  std::vector<unsigned> all;
+  for (const auto &[index, pad] : priv->pads)
+    all.push_back (index);
+  if (!check_settings (self, s, spec, all.size ()))
+    return false;
+  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE)
+    for (unsigned index : all)
+      groups.push_back ({ index });
+  else
+    groups.push_back (all);
+
+  {
+    std::lock_guard<std::mutex> lk (priv->session->lock);
+    Session &session = *priv->session;
+    session.outputs.clear ();
+    session.reset_for_start ();
+    session.error_mode = s.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
+                             ? ErrorMode::kPropagate
+                             : ErrorMode::kContain;
+    session.stall_timeout = s.eos_timeout;
+    session.live = false;
+    session.output_rate = s.rate > 0 ? (unsigned)s.rate : 0;
+  }
+  priv->locations.clear ();
+  priv->location_pattern = s.location ? s.location : "";
+  priv->finisher->start ((unsigned)groups.size (), s.eos_timeout,
+                         s.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
+                             ? ErrorMode::kPropagate
+                             : ErrorMode::kContain);
+  if (!build_outputs (self, s, spec, groups))
+    {
+      remove_outputs (self);
+      return false;
+    }
+  return true;
+}
+
+/* ---- messages from the children ------------------------------------------ */
+
+/* The output whose chain `src` belongs to; -1 if none. */
+static int
+output_of_source (GstRecorderBin *self, GstObject *src)
+{
+  int found = -1;
+  GST_OBJECT_LOCK (self);
+  const std::vector<Chain> &chains = self->priv->chains;
+  for (std::size_t k = 0; k < chains.size () && found < 0; k++)
+    for (GstElement *e : { chains[k].encoder, chains[k].muxer, chains[k].sink })
+      if (e && src == GST_OBJECT (e))
+        found = (int)k;
+  GST_OBJECT_UNLOCK (self);
+  if (found < 0 && src)
+    {
+      /* A child of a stage (a bin given as encoder, say). */
+      GstObject *parent = gst_object_get_parent (src);
+      if (parent && parent != GST_OBJECT (self))
+        found = output_of_source (self, parent);
+      if (parent)
+        gst_object_unref (parent);
+    }
+  return found;
+}
+
+static void
+forward_error (GstRecorderBin *self, GstMessage *message, int output)
+{
+  GstBin *bin = GST_BIN (self);
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  gst_message_parse_error (message, &err, &debug);
+  const Finisher::Forward f
+      = self->priv->finisher->chain_error ((unsigned)output, err);
+  if (f == Finisher::Forward::kDrop)
+    gst_message_unref (message);
+  else
+    {
+      if (f == Finisher::Forward::kAsWarning)
+        {
+          GstMessage *warning
+              = gst_message_new_warning (GST_MESSAGE_SRC (message), err, debug);
+          gst_message_unref (message);
+          message = warning;
+        }
+      self->priv->finisher->forward ([&] {
+        GST_BIN_CLASS (gst_recorder_bin_parent_class)
+            ->handle_message (bin, message);
+      });
+    }
+  g_error_free (err);
+  g_free (debug);
 }
 
 static void
 gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
 {
   GstRecorderBin *self = GST_RECORDER_BIN (bin);
-  GstRecorderBinPrivate *priv = self->priv;
-  Session &session = *priv->session;
-
   switch (GST_MESSAGE_TYPE (message))
     {
     case GST_MESSAGE_EOS:
       {
-        /* The internal sink finished. Once every input has ended too, the
-         * recording is complete; a chain that ended early (a failure makes
-         * the aggregator stop) waits for the inputs. Our own EOS is posted
-         * by finish(), with the done message before it. */
-        GST_DEBUG_OBJECT (self, "internal EOS from %s",
-                          GST_MESSAGE_SRC_NAME (message));
+        /* A file's sink finished. Our own EOS is posted by the finisher,
+         * with the done message before it. */
+        const int output = output_of_source (self, GST_MESSAGE_SRC (message));
+        GST_DEBUG_OBJECT (self, "internal EOS from %s (output %d)",
+                          GST_MESSAGE_SRC_NAME (message), output);
         gst_message_unref (message);
-        bool all_eos;
-        {
-          std::lock_guard<std::mutex> lk (session.lock);
-          priv->internal_eos = true;
-          all_eos = session.all_eos_reported;
-        }
-        if (all_eos)
-          finish (self, "ok");
+        if (output >= 0)
+          self->priv->finisher->output_ended ((unsigned)output);
         return;
       }
     case GST_MESSAGE_ERROR:
       {
-        if (!priv->running)
+        const int output = output_of_source (self, GST_MESSAGE_SRC (message));
+        if (!self->priv->running || output < 0)
           break; /* start-up errors fail the state change as they are */
-        GError *err = nullptr;
-        gchar *debug = nullptr;
-        gst_message_parse_error (message, &err, &debug);
-        /* Errors about the input (from a clip element) stay errors. */
-        const bool input_error = is_clip (self, GST_MESSAGE_SRC (message));
-        bool all_eos, stalled;
-        ErrorMode mode;
-        {
-          std::lock_guard<std::mutex> lk (session.lock);
-          if (!priv->first_error)
-            priv->first_error = g_error_copy (err);
-          session.failed = true;
-          session.errors++;
-          priv->errors_in_flight++;
-          mode = session.error_mode;
-        }
-        session.wake.notify_all ();
-        if (mode == ErrorMode::kContain && !input_error)
-          {
-            GstMessage *warning = gst_message_new_warning (
-                GST_MESSAGE_SRC (message), err, debug);
-            gst_message_unref (message);
-            message = warning;
-          }
-        g_error_free (err);
-        g_free (debug);
-        GST_BIN_CLASS (gst_recorder_bin_parent_class)
-            ->handle_message (bin, message);
-        bool deferred;
-        {
-          std::lock_guard<std::mutex> lk (session.lock);
-          priv->errors_in_flight--;
-          deferred = priv->finish_deferred && priv->errors_in_flight == 0;
-          if (deferred)
-            priv->finish_deferred = false;
-          all_eos = session.all_eos_reported;
-          stalled = session.stalled;
-        }
-        /* Propagated, the failure stops upstream: no EOS may ever come, so
-         * the recording ends now. Contained, it ends with the inputs. */
-        if (deferred || all_eos || mode == ErrorMode::kPropagate)
-          finish (self, stalled ? "timeout" : "error");
+        forward_error (self, message, output);
         return;
       }
     default:
@@ -1262,17 +595,18 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
   GST_BIN_CLASS (gst_recorder_bin_parent_class)->handle_message (bin, message);
 }
 
+/* ---- events and signals ---------------------------------------------------
+ */
+
 static gboolean
 gst_recorder_bin_send_event (GstElement *element, GstEvent *event)
 {
   GstRecorderBin *self = GST_RECORDER_BIN (element);
-  Session &session = *self->priv->session;
-
   switch (GST_EVENT_TYPE (event))
     {
     case GST_EVENT_EOS:
       gst_event_unref (event);
-      end_all_inputs (self);
+      gst_recorder_mux_end_inputs (mux_of (self));
       return TRUE;
     case GST_EVENT_SEEK:
       /* The recording's timeline is not seekable. */
@@ -1283,27 +617,21 @@ gst_recorder_bin_send_event (GstElement *element, GstEvent *event)
     case GST_EVENT_CUSTOM_BOTH:
       {
         const GstStructure *s = gst_event_get_structure (event);
-        const gchar *name;
-        Time t;
-        gboolean malformed;
-        if (s && gst_recorder_parse_control (s, &name, &t, &malformed)
-            && (g_str_equal (name, "recorderbin-pause-recording")
-                || g_str_equal (name, "recorderbin-resume-recording")))
-          {
-            if (malformed)
-              GST_ELEMENT_WARNING (self, STREAM, FAILED,
-                                   ("Ignored malformed %s: running-time must "
-                                    "be a guint64",
-                                    name),
-                                   (NULL));
-            else
-              gst_recorder_apply_recording_event (
-                  element, session,
-                  g_str_equal (name, "recorderbin-pause-recording"), t);
-            gst_event_unref (event);
-            return TRUE;
-          }
-        break;
+        Control control;
+        const ControlParse parsed = control_parse (s, &control);
+        if (parsed == ControlParse::kMalformed)
+          self->priv->finisher->warning (
+              GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+              std::string ("Ignored malformed ") + gst_structure_get_name (s)
+                  + ": running-time must be a guint64",
+              "");
+        else if (parsed == ControlParse::kOk
+                 && !control_is_pad_kind (control.kind))
+          gst_recorder_mux_control (mux_of (self), 0, control);
+        else
+          break;
+        gst_event_unref (event);
+        return TRUE;
       }
     default:
       break;
@@ -1312,60 +640,57 @@ gst_recorder_bin_send_event (GstElement *element, GstEvent *event)
       ->send_event (element, event);
 }
 
-/* ---- signals
- * ----------------------------------------------------------------- */
-
 static gboolean
-control_pad (GstRecorderBin *self, const gchar *pad_name, ClipAction action,
+control_pad (GstRecorderBin *self, const gchar *pad_name, ControlKind kind,
              guint64 running_time)
 {
   if (!pad_name)
     return FALSE;
-  for (auto &[index, b] : self->priv->branches)
-    if (g_str_equal (GST_OBJECT_NAME (b.ghost), pad_name))
-      return gst_recorder_clip_control (
-          GST_RECORDER_CLIP (b.clip), action,
-          running_time == GST_CLOCK_TIME_NONE ? kTimeNone : running_time);
+  for (auto &[index, pad] : self->priv->pads)
+    if (g_str_equal (GST_OBJECT_NAME (pad), pad_name))
+      {
+        gst_recorder_mux_control (
+            mux_of (self), index,
+            Control{ kind, control_time_from_signal (running_time) });
+        return TRUE;
+      }
   return FALSE;
 }
 
 static gboolean
 signal_interrupt (GstRecorderBin *self, const gchar *pad, guint64 t)
 {
-  return control_pad (self, pad, ClipAction::kInterrupt, t);
+  return control_pad (self, pad, ControlKind::kInterrupt, t);
 }
 
 static gboolean
 signal_pause (GstRecorderBin *self, const gchar *pad, guint64 t)
 {
-  return control_pad (self, pad, ClipAction::kPause, t);
+  return control_pad (self, pad, ControlKind::kPause, t);
 }
 
 static gboolean
 signal_resume (GstRecorderBin *self, const gchar *pad, guint64 t)
 {
-  return control_pad (self, pad, ClipAction::kResume, t);
-}
-
-static gboolean
-recording_signal (GstRecorderBin *self, bool pause, guint64 t)
-{
-  gst_recorder_apply_recording_event (GST_ELEMENT (self), *self->priv->session,
-                                      pause,
-                                      t == GST_CLOCK_TIME_NONE ? kTimeNone : t);
-  return TRUE;
+  return control_pad (self, pad, ControlKind::kResume, t);
 }
 
 static gboolean
 signal_pause_recording (GstRecorderBin *self, guint64 t)
 {
-  return recording_signal (self, true, t);
+  gst_recorder_mux_control (
+      mux_of (self), 0,
+      Control{ ControlKind::kPauseRecording, control_time_from_signal (t) });
+  return TRUE;
 }
 
 static gboolean
 signal_resume_recording (GstRecorderBin *self, guint64 t)
 {
-  return recording_signal (self, false, t);
+  gst_recorder_mux_control (
+      mux_of (self), 0,
+      Control{ ControlKind::kResumeRecording, control_time_from_signal (t) });
+  return TRUE;
 }
 
 /* ---- state -----------------------------------------------------------------
@@ -1386,46 +711,27 @@ top_level_is_stopping (GstRecorderBin *self)
   return stopping;
 }
 
-/* Teardown mid-recording: keep what was heard, finish the file, within
- * eos-timeout. Runs in the thread changing the state. */
+/* Teardown mid-recording, in the thread changing the state: keep what was
+ * heard, end every input, and give the chain a bounded time to finish. */
 static void
 finish_on_teardown (GstRecorderBin *self)
 {
-  GstRecorderBinPrivate *priv = self->priv;
-  if (priv->finished)
+  if (!self->priv->running || self->priv->finisher->finished ())
     return;
-  Session &session = *priv->session;
-  {
-    std::unique_lock<std::mutex> lk (session.lock);
-    if (session.failed && !session.stalled)
-      {
-        /* The chain is broken: nothing more can reach the file. */
-        lk.unlock ();
-        finish (self, "error");
-        return;
-      }
-    if (session.all_eos_reported || session.failed)
-      goto wait;
-    for (auto &[index, pad] : session.pads)
-      {
-        /* Only what was heard by now: drop held audio scheduled later.
-         * Pads without holdback hold nothing. */
-        const Time now = session.now_for (*pad);
-        if (!pad->eos && pad->timeline.holdback () > 0 && now != kTimeNone)
-          pad->timeline.interrupt (now);
-      }
-  }
-  end_all_inputs (self);
-wait:
-  GST_OBJECT_LOCK (self);
-  const guint64 timeout = priv->settings.eos_timeout;
-  GST_OBJECT_UNLOCK (self);
-  std::unique_lock<std::mutex> lk (priv->finish_lock);
-  priv->finish_cond.wait_for (lk, std::chrono::nanoseconds (timeout),
-                              [&] { return priv->finished.load (); });
-  lk.unlock ();
-  if (!priv->finished)
-    finish (self, "timeout");
+  gst_recorder_mux_drop_unheard (mux_of (self));
+  gst_recorder_mux_end_inputs (mux_of (self));
+  self->priv->finisher->teardown ();
+}
+
+static void
+set_clock (GstRecorderBin *self, GstClock *clock)
+{
+  Session &session = *self->priv->session;
+  std::lock_guard<std::mutex> lk (session.lock);
+  if (session.clock)
+    gst_object_unref (session.clock);
+  session.clock = clock;
+  session.base_time = gst_element_get_base_time (GST_ELEMENT (self));
 }
 
 static GstStateChangeReturn
@@ -1433,60 +739,22 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
 {
   GstRecorderBin *self = GST_RECORDER_BIN (element);
   GstRecorderBinPrivate *priv = self->priv;
-  Session &session = *priv->session;
-
   switch (transition)
     {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      {
-        GST_OBJECT_LOCK (self);
-        const ErrorMode mode
-            = priv->settings.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
-                  ? ErrorMode::kPropagate
-                  : ErrorMode::kContain;
-        const auto pause_mode
-            = priv->settings.pause_mode == GST_RECORDER_BIN_PAUSE_MODE_COLLAPSE
-                  ? RecordingGate::Mode::kCollapse
-                  : RecordingGate::Mode::kSilence;
-        const guint64 timeout = priv->settings.eos_timeout;
-        GST_OBJECT_UNLOCK (self);
-        {
-          std::lock_guard<std::mutex> lk (session.lock);
-          session.reset_for_start ();
-          session.error_mode = mode;
-          session.gate.set_mode (pause_mode);
-          session.stall_timeout = timeout;
-          session.live = false;
-          g_clear_error (&priv->first_error);
-          priv->internal_eos = false;
-          priv->finish_deferred = false;
-          priv->out_samples = 0;
-          priv->out_rate = priv->out_bpf = 0;
-        }
-        priv->finished = false;
-        session.on_start
-            = [self] (Time start) { on_recording_start (self, start); };
-        session.on_all_eos = [self] () { on_all_eos (self); };
-        if (!build_tail (self))
-          {
-            remove_tail (self);
-            return GST_STATE_CHANGE_FAILURE;
-          }
-        break;
-      }
+      if (!start_recording (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
-      {
-        GstClock *clock = gst_element_get_clock (element);
-        std::lock_guard<std::mutex> lk (session.lock);
-        if (session.clock)
-          gst_object_unref (session.clock);
-        session.clock = clock;
-        session.base_time = gst_element_get_base_time (element);
-        break;
-      }
+      set_clock (self, gst_element_get_clock (element));
+      break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
-      if (priv->running && top_level_is_stopping (self))
+      if (top_level_is_stopping (self))
         finish_on_teardown (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* Stopped without passing PLAYING->PAUSED: still finish. */
+      finish_on_teardown (self);
       break;
     default:
       break;
@@ -1499,22 +767,20 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
     {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (ret == GST_STATE_CHANGE_FAILURE)
-        remove_tail (self);
+        {
+          priv->finisher->stop ();
+          remove_outputs (self);
+        }
       else
         priv->running = true;
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
-      {
-        std::lock_guard<std::mutex> lk (session.lock);
-        if (session.clock)
-          gst_object_unref (session.clock);
-        session.clock = nullptr;
-        break;
-      }
+      set_clock (self, nullptr);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       priv->running = false;
-      cancel_deadline (self);
-      remove_tail (self);
+      priv->finisher->stop ();
+      remove_outputs (self);
       break;
     default:
       break;
@@ -1590,7 +856,7 @@ gst_recorder_bin_get_property (GObject *object, guint prop_id, GValue *value,
   GstRecorderBin *self = GST_RECORDER_BIN (object);
   if (prop_id == PROP_STATS)
     {
-      g_value_take_boxed (value, stats_structure (self, "recorderbin-stats"));
+      g_value_take_boxed (value, counters (self, "recorderbin-stats"));
       return;
     }
   Settings &s = self->priv->settings;
@@ -1634,12 +900,17 @@ gst_recorder_bin_get_property (GObject *object, guint prop_id, GValue *value,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* ---- GObject --------------------------------------------------------------
+ */
+
 static void
 gst_recorder_bin_dispose (GObject *object)
 {
   GstRecorderBin *self = GST_RECORDER_BIN (object);
-  cancel_deadline (self);
-  Settings &s = self->priv->settings;
+  GstRecorderBinPrivate *priv = self->priv;
+  if (priv->finisher)
+    priv->finisher->stop ();
+  Settings &s = priv->settings;
   for (GstElement **e : { &s.encoder, &s.muxer, &s.sink })
     if (*e)
       {
@@ -1655,18 +926,41 @@ gst_recorder_bin_finalize (GObject *object)
   GstRecorderBin *self = GST_RECORDER_BIN (object);
   GstRecorderBinPrivate *priv = self->priv;
   g_free (priv->settings.location);
-  g_clear_error (&priv->first_error);
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    if (priv->session->clock)
-      gst_object_unref (priv->session->clock);
-    priv->session->clock = nullptr;
-    priv->session->on_start = nullptr;
-    priv->session->on_all_eos = nullptr;
-  }
+  set_clock (self, nullptr);
+  if (priv->mux)
+    gst_object_unref (priv->mux);
   delete priv;
   G_OBJECT_CLASS (gst_recorder_bin_parent_class)->finalize (object);
 }
+
+/* The finisher's hook: output `output`'s chain failed (or stalled). */
+static void
+fail_output (GstRecorderBin *self, unsigned output, bool stalled)
+{
+  GstRecorderBinPrivate *priv = self->priv;
+  GstElement *encoder = nullptr;
+  GST_OBJECT_LOCK (self);
+  if (output < priv->chains.size () && priv->chains[output].encoder)
+    encoder = GST_ELEMENT (gst_object_ref (priv->chains[output].encoder));
+  GST_OBJECT_UNLOCK (self);
+  if (encoder)
+    {
+      seal_chain (encoder);
+      gst_object_unref (encoder);
+    }
+  Session &session = *priv->session;
+  std::lock_guard<std::mutex> lk (session.lock);
+  if (output >= session.outputs.size ())
+    return;
+  OutputShared &out = *session.outputs[output];
+  out.failed = true;
+  out.stalled = out.stalled || stalled;
+  out.work.notify_all ();
+  session.room.notify_all ();
+}
+
+static void install_properties (GObjectClass *gobject_class);
+static void install_signals (GstRecorderBinClass *klass);
 
 static void
 gst_recorder_bin_class_init (GstRecorderBinClass *klass)
@@ -1679,110 +973,8 @@ gst_recorder_bin_class_init (GstRecorderBinClass *klass)
   gobject_class->get_property = gst_recorder_bin_get_property;
   gobject_class->dispose = gst_recorder_bin_dispose;
   gobject_class->finalize = gst_recorder_bin_finalize;
-
-  const GParamFlags rw
-      = (GParamFlags)(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  const GParamFlags rw_ready = (GParamFlags)(rw | GST_PARAM_MUTABLE_READY);
-
-  g_object_class_install_property (
-      gobject_class, PROP_LOCATION,
-      g_param_spec_string ("location", "Location",
-                           "File to write; needed unless 'sink' is set", NULL,
-                           rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_FORMAT,
-      g_param_spec_enum ("format", "Format", "Encoding and container",
-                         gst_recorder_bin_format_get_type (), DEFAULT_FORMAT,
-                         rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_RATE,
-      g_param_spec_int ("rate", "Rate",
-                        "Output sample rate in Hz; 0 keeps the first input's "
-                        "rate",
-                        0, G_MAXINT, DEFAULT_RATE, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_CHANNEL_MODE,
-      g_param_spec_enum ("channel-mode", "Channel mode",
-                         "How pads become channels of the recording",
-                         gst_recorder_bin_channel_mode_get_type (),
-                         DEFAULT_CHANNEL_MODE, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_ENCODER,
-      g_param_spec_object ("encoder", "Encoder",
-                           "Encoder replacing the format's (set in NULL or "
-                           "READY); the format's muxer is kept if it accepts "
-                           "the encoder's output, else none is used",
-                           GST_TYPE_ELEMENT, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_MUXER,
-      g_param_spec_object ("muxer", "Muxer",
-                           "Muxer replacing the format's (set in NULL or "
-                           "READY)",
-                           GST_TYPE_ELEMENT, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_SINK,
-      g_param_spec_object ("sink", "Sink",
-                           "Sink replacing the file sink (set in NULL or "
-                           "READY); 'location' is set on it if it has one",
-                           GST_TYPE_ELEMENT, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_EOS_TIMEOUT,
-      g_param_spec_uint64 ("eos-timeout", "EOS timeout",
-                           "Longest wait (ns) for the chain to finish after "
-                           "input EOS; also how long a full output may make "
-                           "no progress before it counts as stalled",
-                           0, G_MAXUINT64, DEFAULT_EOS_TIMEOUT, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_ON_ERROR,
-      g_param_spec_enum (
-          "on-error", "On error", "What an error inside the chain does",
-          gst_recorder_bin_on_error_get_type (), DEFAULT_ON_ERROR, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_PAUSE_MODE,
-      g_param_spec_enum ("pause-mode", "Pause mode",
-                         "What pause-recording does to the paused span",
-                         gst_recorder_bin_pause_mode_get_type (),
-                         DEFAULT_PAUSE_MODE, rw_ready));
-  g_object_class_install_property (
-      gobject_class, PROP_STATS,
-      g_param_spec_boxed (
-          "stats", "Statistics",
-          "Counters: committed-samples, interrupted-samples, silence-samples, "
-          "overlap-samples, late-events, errors (guint64 each; samples are "
-          "per channel, summed over pads at their input rates)",
-          GST_TYPE_STRUCTURE,
-          (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
-
-  /**
-   * GstRecorderBin::interrupt:
-   * Playback of pad-name stopped at running-time (GST_CLOCK_TIME_NONE: now):
-   * held audio at or after it is discarded. FALSE if no such pad.
-   */
-  g_signal_new_class_handler (
-      "interrupt", G_TYPE_FROM_CLASS (klass),
-      (GSignalFlags)(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
-      G_CALLBACK (signal_interrupt), NULL, NULL, NULL, G_TYPE_BOOLEAN, 2,
-      G_TYPE_STRING, G_TYPE_UINT64);
-  g_signal_new_class_handler (
-      "pause", G_TYPE_FROM_CLASS (klass),
-      (GSignalFlags)(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
-      G_CALLBACK (signal_pause), NULL, NULL, NULL, G_TYPE_BOOLEAN, 2,
-      G_TYPE_STRING, G_TYPE_UINT64);
-  g_signal_new_class_handler (
-      "resume", G_TYPE_FROM_CLASS (klass),
-      (GSignalFlags)(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
-      G_CALLBACK (signal_resume), NULL, NULL, NULL, G_TYPE_BOOLEAN, 2,
-      G_TYPE_STRING, G_TYPE_UINT64);
-  g_signal_new_class_handler (
-      "pause-recording", G_TYPE_FROM_CLASS (klass),
-      (GSignalFlags)(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
-      G_CALLBACK (signal_pause_recording), NULL, NULL, NULL, G_TYPE_BOOLEAN, 1,
-      G_TYPE_UINT64);
-  g_signal_new_class_handler (
-      "resume-recording", G_TYPE_FROM_CLASS (klass),
-      (GSignalFlags)(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
-      G_CALLBACK (signal_resume_recording), NULL, NULL, NULL, G_TYPE_BOOLEAN, 1,
-      G_TYPE_UINT64);
+  install_properties (gobject_class);
+  install_signals (klass);
 
   element_class->request_new_pad = gst_recorder_bin_request_new_pad;
   element_class->release_pad = gst_recorder_bin_release_pad;
@@ -1801,22 +993,140 @@ gst_recorder_bin_class_init (GstRecorderBinClass *klass)
       "completes",
       "recorderbin developers");
 
-  gst_type_mark_as_plugin_api (gst_recorder_bin_format_get_type (),
-                               (GstPluginAPIFlags)0);
-  gst_type_mark_as_plugin_api (gst_recorder_bin_channel_mode_get_type (),
-                               (GstPluginAPIFlags)0);
-  gst_type_mark_as_plugin_api (gst_recorder_bin_on_error_get_type (),
-                               (GstPluginAPIFlags)0);
-  gst_type_mark_as_plugin_api (gst_recorder_bin_pause_mode_get_type (),
-                               (GstPluginAPIFlags)0);
-  gst_type_mark_as_plugin_api (GST_TYPE_RECORDER_BIN_PAD, (GstPluginAPIFlags)0);
+  for (GType t :
+       { GST_TYPE_RECORDER_BIN_FORMAT, GST_TYPE_RECORDER_BIN_CHANNEL_MODE,
+         GST_TYPE_RECORDER_BIN_ON_ERROR, GST_TYPE_RECORDER_BIN_PAUSE_MODE,
+         GST_TYPE_RECORDER_BIN_PAD })
+    gst_type_mark_as_plugin_api (t, (GstPluginAPIFlags)0);
   GST_DEBUG_CATEGORY_INIT (gst_recorder_bin_debug, "recorderbin", 0,
                            "recorderbin");
 }
 
 static void
+install_properties (GObjectClass *gobject_class)
+{
+  const GParamFlags rw
+      = (GParamFlags)(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  const GParamFlags rw_ready = (GParamFlags)(rw | GST_PARAM_MUTABLE_READY);
+
+  g_object_class_install_property (
+      gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location",
+                           "File to write; needed unless 'sink' is set. With "
+                           "channel-mode=separate a pattern holding one %u "
+                           "for the pad's index",
+                           NULL, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_FORMAT,
+      g_param_spec_enum ("format", "Format", "Encoding and container",
+                         GST_TYPE_RECORDER_BIN_FORMAT, DEFAULT_FORMAT,
+                         rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_RATE,
+      g_param_spec_int ("rate", "Rate",
+                        "Output sample rate in Hz; 0 keeps the first input's "
+                        "rate. ogg-opus takes 8000, 12000, 16000, 24000 or "
+                        "48000",
+                        0, G_MAXINT, DEFAULT_RATE, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_CHANNEL_MODE,
+      g_param_spec_enum ("channel-mode", "Channel mode",
+                         "How pads become channels (or files) of the "
+                         "recording",
+                         GST_TYPE_RECORDER_BIN_CHANNEL_MODE,
+                         DEFAULT_CHANNEL_MODE, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_ENCODER,
+      g_param_spec_object ("encoder", "Encoder",
+                           "Encoder replacing the format's (set in NULL or "
+                           "READY); the format's muxer is kept if it accepts "
+                           "the encoder's output, else none is used. With "
+                           "channel-mode=separate it is copied for each file",
+                           GST_TYPE_ELEMENT, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_MUXER,
+      g_param_spec_object ("muxer", "Muxer",
+                           "Muxer replacing the format's (set in NULL or "
+                           "READY); copied for each file in "
+                           "channel-mode=separate",
+                           GST_TYPE_ELEMENT, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_SINK,
+      g_param_spec_object ("sink", "Sink",
+                           "Sink replacing the file sink (set in NULL or "
+                           "READY); 'location' is set on it if it has one. "
+                           "Not with channel-mode=separate",
+                           GST_TYPE_ELEMENT, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_EOS_TIMEOUT,
+      g_param_spec_uint64 ("eos-timeout", "EOS timeout",
+                           "Longest wait (ns) for the chain to finish after "
+                           "input EOS; also how long a full output may make "
+                           "no progress before it counts as stalled. Setting "
+                           "NULL waits at most 0.8 s whatever it is",
+                           0, G_MAXUINT64, DEFAULT_EOS_TIMEOUT, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_ON_ERROR,
+      g_param_spec_enum (
+          "on-error", "On error", "What an error inside the chain does",
+          GST_TYPE_RECORDER_BIN_ON_ERROR, DEFAULT_ON_ERROR, rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_PAUSE_MODE,
+      g_param_spec_enum ("pause-mode", "Pause mode",
+                         "What pause-recording does to the paused span",
+                         GST_TYPE_RECORDER_BIN_PAUSE_MODE, DEFAULT_PAUSE_MODE,
+                         rw_ready));
+  g_object_class_install_property (
+      gobject_class, PROP_STATS,
+      g_param_spec_boxed (
+          "stats", "Statistics",
+          "Counters: committed-samples, interrupted-samples, silence-samples, "
+          "overlap-samples, late-events, errors (guint64 each; samples are "
+          "per channel, summed over pads at their input rates)",
+          GST_TYPE_STRUCTURE,
+          (GParamFlags)(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+static void
+install_signals (GstRecorderBinClass *klass)
+{
+  const GSignalFlags action
+      = (GSignalFlags)(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION);
+  const GType type = G_TYPE_FROM_CLASS (klass);
+  /* Pad signals: (pad-name, running-time); GST_CLOCK_TIME_NONE means now.
+   * They return FALSE if there is no such pad. */
+  g_signal_new_class_handler ("interrupt", type, action,
+                              G_CALLBACK (signal_interrupt), NULL, NULL, NULL,
+                              G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_UINT64);
+  g_signal_new_class_handler ("pause", type, action, G_CALLBACK (signal_pause),
+                              NULL, NULL, NULL, G_TYPE_BOOLEAN, 2,
+                              G_TYPE_STRING, G_TYPE_UINT64);
+  g_signal_new_class_handler ("resume", type, action,
+                              G_CALLBACK (signal_resume), NULL, NULL, NULL,
+                              G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_UINT64);
+  /* Whole-recording signals: (running-time). */
+  g_signal_new_class_handler ("pause-recording", type, action,
+                              G_CALLBACK (signal_pause_recording), NULL, NULL,
+                              NULL, G_TYPE_BOOLEAN, 1, G_TYPE_UINT64);
+  g_signal_new_class_handler ("resume-recording", type, action,
+                              G_CALLBACK (signal_resume_recording), NULL, NULL,
+                              NULL, G_TYPE_BOOLEAN, 1, G_TYPE_UINT64);
+}
+
+static void
 gst_recorder_bin_init (GstRecorderBin *self)
 {
-  self->priv = new GstRecorderBinPrivate ();
+  GstRecorderBinPrivate *priv = new GstRecorderBinPrivate ();
+  self->priv = priv;
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+  Finisher::Hooks hooks;
+  hooks.report = [self] { return done_report (self); };
+  hooks.fail_output = [self] (unsigned output, bool stalled) {
+    fail_output (self, output, stalled);
+  };
+  hooks.end_inputs = [self] { gst_recorder_mux_end_inputs (mux_of (self)); };
+  priv->finisher = std::make_unique<Finisher> (GST_ELEMENT (self), hooks);
+  priv->mux = GST_ELEMENT (gst_object_ref (
+      gst_recorder_mux_new (priv->session, priv->finisher.get ())));
+  gst_bin_add (GST_BIN (self), priv->mux);
 }

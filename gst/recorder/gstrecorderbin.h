@@ -21,6 +21,7 @@ typedef enum
 {
   GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD,
   GST_RECORDER_BIN_CHANNEL_MODE_MIX,
+  GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE,
 } GstRecorderBinChannelMode;
 
 typedef enum
@@ -34,6 +35,17 @@ typedef enum
   GST_RECORDER_BIN_PAUSE_MODE_SILENCE,
   GST_RECORDER_BIN_PAUSE_MODE_COLLAPSE,
 } GstRecorderBinPauseMode;
+
+GType gst_recorder_bin_format_get_type (void);
+GType gst_recorder_bin_channel_mode_get_type (void);
+GType gst_recorder_bin_on_error_get_type (void);
+GType gst_recorder_bin_pause_mode_get_type (void);
+#define GST_TYPE_RECORDER_BIN_FORMAT (gst_recorder_bin_format_get_type ())
+#define GST_TYPE_RECORDER_BIN_CHANNEL_MODE                                     \
+  (gst_recorder_bin_channel_mode_get_type ())
+#define GST_TYPE_RECORDER_BIN_ON_ERROR (gst_recorder_bin_on_error_get_type ())
+#define GST_TYPE_RECORDER_BIN_PAUSE_MODE                                       \
+  (gst_recorder_bin_pause_mode_get_type ())
 
 #define GST_TYPE_RECORDER_BIN (gst_recorder_bin_get_type ())
 G_DECLARE_FINAL_TYPE (GstRecorderBin, gst_recorder_bin, GST, RECORDER_BIN,

@@ -1,5 +1,6 @@
-/* recorderbin — shared state of one recording: start decision, commit
- * horizon and the outboxes the clip elements push from.
+/* recorderbin — the shared state of one recording: applying the start and
+ * horizon policy (horizon.h) to the pads' timelines and queueing what they
+ * commit for the outputs. Locking is described in session.h.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,24 +13,8 @@ namespace recorder
 
 namespace
 {
-/* The later of two times, where kTimeNone means "no time yet". */
-Time
-later_of (Time a, Time b)
-{
-  if (a == kTimeNone)
-    return b;
-  if (b == kTimeNone)
-    return a;
-  return std::max (a, b);
-}
-
-Time
-minus (Time t, Time d)
-{
-  if (t == kTimeNone)
-    return kTimeNone;
-  return t > d ? t - d : 0;
-}
+/* Rate of the silence of a pad that never had caps. */
+constexpr unsigned kFallbackRate = 48000;
 } // namespace
 
 Format::Format (const GstAudioInfo &i) : info (i)
@@ -41,17 +26,6 @@ Format::~Format ()
 {
   if (caps)
     gst_caps_unref (caps);
-}
-
-Session::Session () = default;
-
-Session::Pad *
-Session::find (const std::string &name)
-{
-  for (auto &[index, pad] : pads)
-    if (pad->name == name)
-      return pad.get ();
-  return nullptr;
 }
 
 Time
@@ -66,20 +40,56 @@ Session::clock_now () const
 }
 
 Time
-Session::now_for (const Pad &pad) const
+Session::now_for (const InputPad &pad) const
 {
   const Time now = clock_now ();
   if (now != kTimeNone)
     return now;
   if (pad.timeline.started ())
     return pad.timeline.committed_end ();
-  return later_of (pad.timeline.newest_end (), pad.gap_end) == kTimeNone
-             ? 0
-             : later_of (pad.timeline.newest_end (), pad.gap_end);
+  const Time seen = later_of (pad.timeline.newest_end (), pad.gap_end);
+  return seen == kTimeNone ? 0 : seen;
+}
+
+Time
+Session::now_for_recording () const
+{
+  Time t = clock_now ();
+  if (t == kTimeNone)
+    t = HorizonPolicy::reach (progress ());
+  if (t == kTimeNone)
+    for (const auto &[index, pad] : pads)
+      t = later_of (t, pad->timeline.committed_end ());
+  if (t == kTimeNone)
+    t = start != kTimeNone ? start : 0;
+  return t;
+}
+
+std::vector<PadProgress>
+Session::progress () const
+{
+  std::vector<PadProgress> out;
+  out.reserve (pads.size ());
+  for (const auto &[index, pad] : pads)
+    {
+      const PadTimeline &t = pad->timeline;
+      PadProgress p;
+      p.holdback = t.holdback ();
+      p.first_audio = t.first_audio ();
+      p.newest_end = t.newest_end ();
+      p.gap_end = pad->gap_end;
+      p.committed_end = t.committed_end ();
+      p.holdback_horizon = t.holdback_horizon ();
+      p.upstream_latency = pad->upstream_latency;
+      p.ended = pad->eos;
+      p.silent = pad->input_failed;
+      out.push_back (p);
+    }
+  return out;
 }
 
 bool
-Session::all_input_eos () const
+Session::all_input_ended () const
 {
   if (pads.empty ())
     return false;
@@ -89,80 +99,41 @@ Session::all_input_eos () const
   return true;
 }
 
-Time
-Session::reach () const
+void
+Session::decide_start ()
 {
-  Time r = kTimeNone;
-  for (const auto &[index, pad] : pads)
-    if (pad->timeline.holdback () == 0)
-      r = later_of (r,
-                    pad->timeline.started ()
-                        ? pad->timeline.committed_end ()
-                        : later_of (pad->timeline.newest_end (), pad->gap_end));
-  return r;
-}
-
-bool
-Session::try_start ()
-{
-  Time first = kTimeNone;
-  for (const auto &[index, pad] : pads)
-    {
-      const Time fa = pad->timeline.first_audio ();
-      if (fa != kTimeNone && (first == kTimeNone || fa < first))
-        first = fa;
-    }
-  if (first == kTimeNone)
-    return false;
-
-  /* A pad without audio yet must be known to have none before `first`. */
-  const Time now = clock_now ();
-  const Time r = reach ();
-  for (const auto &[index, pad] : pads)
-    {
-      if (pad->timeline.first_audio () != kTimeNone || pad->eos)
-        continue;
-      Time bound = pad->gap_end;
-      if (live)
-        bound = later_of (bound,
-                          minus (now, pad->upstream_latency + kLiveMargin));
-      else if (pad->timeline.holdback () > 0)
-        bound = later_of (bound, r);
-      if (bound == kTimeNone || bound < first)
-        return false;
-    }
-  start = first;
+  const Time s = HorizonPolicy (live).start (progress (), clock_now ());
+  if (s == kTimeNone)
+    return;
+  start = s;
   for (auto &[index, pad] : pads)
-    pad->timeline.start (first);
-  return true;
+    {
+      /* A pad that never had caps records silence at the output's rate. */
+      if (pad->timeline.grid_rate () == 0)
+        pad->timeline.set_rate (output_rate ? output_rate : kFallbackRate);
+      pad->timeline.start (s);
+    }
 }
 
 void
-Session::queue_chunks (Pad &pad, std::vector<Chunk> &chunks)
+Session::queue_chunks (InputPad &pad, std::vector<Chunk> &chunks)
 {
   for (Chunk &chunk : chunks)
     {
       /* Audio keeps the format it arrived in; silence takes the pad's
-       * format of the chunk's rate. */
+       * format when the rates agree. */
       FormatRef format;
       if (chunk.payload)
         format = static_cast<const BufferPayload &> (*chunk.payload).format ();
       else if (pad.format && (unsigned)pad.format->info.rate == chunk.rate)
         format = pad.format;
-      else if (pad.last_out_format
-               && (unsigned)pad.last_out_format->info.rate == chunk.rate)
-        format = pad.last_out_format;
-      else
-        format = pad.format;
-      if (!format)
-        continue;
       pad.outbox_duration += chunk.duration;
       pad.outbox.push_back ({ std::move (chunk), std::move (format) });
     }
 }
 
 void
-Session::commit_pad (Pad &pad, Time horizon)
+Session::commit_pad (InputPad &pad, Time horizon)
 {
   if (pad.finished || horizon == kTimeNone)
     return;
@@ -171,69 +142,97 @@ Session::commit_pad (Pad &pad, Time horizon)
   queue_chunks (pad, chunks);
 }
 
-bool
+void
+Session::finish_pad (InputPad &pad)
+{
+  std::vector<Chunk> chunks;
+  if (start != kTimeNone)
+    pad.timeline.finish (chunks);
+  queue_chunks (pad, chunks);
+  pad.finished = true;
+  pad.outbox.push_back ({ Chunk{}, nullptr });
+  outputs.at (pad.output)->ended_pending = true;
+}
+
+void
 Session::advance ()
 {
-  std::size_t before = 0;
-  for (const auto &[index, pad] : pads)
-    before += pad->outbox.size ();
-  /* Deciding the start wakes the clip tasks too: from then on a live pad
-   * with holdback commits as the clock runs. */
   const bool had_start = start != kTimeNone;
+  if (!had_start)
+    decide_start ();
 
-  if (start == kTimeNone && !try_start ())
+  if (start == kTimeNone)
     {
       /* Every pad ended without audio: the recording is empty. */
-      if (all_input_eos ())
+      if (all_input_ended ())
         for (auto &[index, pad] : pads)
           if (!pad->finished)
-            {
-              pad->finished = true;
-              pad->outbox.push_back ({ Chunk{}, nullptr });
-            }
-    }
-  else
-    {
-      const Time now = clock_now ();
-      /* Pads without holdback commit what they have; together they are the
-       * horizon of a non-live recording. */
-      for (auto &[index, pad] : pads)
-        if (pad->timeline.holdback () == 0)
-          {
-            Time h = later_of (pad->timeline.newest_end (), pad->gap_end);
-            if (live)
-              h = later_of (h,
-                            minus (now, pad->upstream_latency + kLiveMargin));
-            commit_pad (*pad, h);
-          }
-      const Time horizon = live ? kTimeNone : reach ();
-      for (auto &[index, pad] : pads)
-        {
-          const Time holdback = pad->timeline.holdback ();
-          if (holdback == 0)
-            continue;
-          Time h = later_of (pad->timeline.holdback_horizon (),
-                             minus (pad->gap_end, holdback));
-          h = later_of (h, horizon);
-          if (live)
-            h = later_of (h, minus (now, pad->upstream_latency + kLiveMargin));
-          commit_pad (*pad, h);
-        }
-      for (auto &[index, pad] : pads)
-        if (pad->eos && !pad->finished)
-          {
-            std::vector<Chunk> chunks;
-            pad->timeline.finish (chunks);
-            queue_chunks (*pad, chunks);
-            pad->finished = true;
-            pad->outbox.push_back ({ Chunk{}, nullptr });
-          }
+            finish_pad (*pad);
+      wake_ready_outputs (false);
+      return;
     }
 
-  std::size_t after = 0;
-  for (const auto &[index, pad] : pads)
-    after += pad->outbox.size ();
-  return after != before || (!had_start && start != kTimeNone);
+  /* The pads without holdback first: together they are the horizon of the
+   * held pads of a non-live recording. */
+  const HorizonPolicy policy (live);
+  const Time now = clock_now ();
+  std::vector<Time> h = policy.horizons (progress (), now);
+  std::size_t i = 0;
+  for (auto &[index, pad] : pads)
+    {
+      if (pad->timeline.holdback () == 0 && !pad->input_failed)
+        commit_pad (*pad, h[i]);
+      i++;
+    }
+  h = policy.horizons (progress (), now);
+  i = 0;
+  for (auto &[index, pad] : pads)
+    {
+      if (pad->timeline.holdback () > 0 || pad->input_failed)
+        commit_pad (*pad, h[i]);
+      i++;
+    }
+  for (auto &[index, pad] : pads)
+    if (pad->eos && !pad->finished)
+      finish_pad (*pad);
+  wake_ready_outputs (!had_start);
+}
+
+void
+Session::wake_ready_outputs (bool started_now)
+{
+  for (auto &out : outputs)
+    {
+      Time committed = kTimeNone;
+      bool all_finished = true;
+      for (unsigned index : out->pads)
+        {
+          const InputPad &pad = *pads.at (index);
+          if (pad.finished)
+            continue;
+          all_finished = false;
+          const Time end = pad.timeline.committed_end ();
+          if (end == kTimeNone)
+            {
+              committed = kTimeNone;
+              break;
+            }
+          committed = committed == kTimeNone ? end : std::min (committed, end);
+        }
+      bool wake = started_now || out->ended_pending || all_finished;
+      if (committed != kTimeNone
+          && (out->notified_until == kTimeNone
+              || committed >= out->notified_until + kOutputBlock))
+        {
+          out->notified_until = committed;
+          wake = true;
+        }
+      if (wake)
+        {
+          out->ended_pending = false;
+          out->work.notify_one ();
+        }
+    }
 }
 
 PadStats
@@ -249,49 +248,46 @@ Session::totals () const
       sum.overlap_samples += s.overlap_samples;
       sum.late_events += s.late_events;
     }
-  sum.silence_samples += gate.silence_samples ();
-  sum.late_events += gate.late_events ();
+  /* Every output applies the same whole-recording pauses: their silence is
+   * counted per output, a late event once. */
+  for (const auto &out : outputs)
+    sum.silence_samples += out->gate.silence_samples ();
+  if (!outputs.empty ())
+    sum.late_events += outputs.front ()->gate.late_events ();
   return sum;
-}
-
-EventOutcome
-Session::recording_event (bool pause, Time t)
-{
-  if (t == kTimeNone)
-    {
-      t = clock_now ();
-      if (t == kTimeNone)
-        t = gate.position () != kTimeNone ? gate.position () : reach ();
-      if (t == kTimeNone)
-        t = start != kTimeNone ? start : 0;
-    }
-  return pause ? gate.pause (t) : gate.resume (t);
 }
 
 void
 Session::reset_for_start ()
 {
   start = kTimeNone;
-  failed = false;
-  stalled = false;
-  all_eos_reported = false;
-  errors = 0;
-  const RecordingGate::Mode mode = gate.mode ();
-  gate = RecordingGate{};
-  gate.set_mode (mode);
-  started_once = std::make_shared<std::once_flag> ();
+  output_rate = 0;
+  inputs_ended_reported = false;
   for (auto &[index, pad] : pads)
     {
       const Time holdback = pad->timeline.holdback ();
       pad->timeline = PadTimeline (holdback);
       pad->format.reset ();
-      pad->last_out_format.reset ();
+      pad->first_format.reset ();
       pad->gap_end = kTimeNone;
+      pad->upstream_latency = 0;
       pad->eos = pad->finished = false;
+      pad->input_failed = false;
       pad->outbox.clear ();
       pad->outbox_duration = 0;
-      pad->last_flow = GST_FLOW_OK;
+      pad->staged_duration = 0;
       pad->warned_holdback = false;
+    }
+  for (auto &out : outputs)
+    {
+      const RecordingGate::Mode mode = out->gate.mode ();
+      out->gate = RecordingGate{};
+      out->gate.set_mode (mode);
+      out->failed = out->stalled = false;
+      out->last_flow = GST_FLOW_OK;
+      out->progress = 0;
+      out->notified_until = kTimeNone;
+      out->ended_pending = false;
     }
 }
 

@@ -1,11 +1,19 @@
 /* recorderbin — the state the pads of one recording share: every pad's
- * timeline, the recording's start time, the commit horizon, and what each
- * clip element has to push next.
+ * timeline and outbox, the recording's start, and what each output (one per
+ * file) has to take next. The mux element's pads and tasks work on it.
  *
- * Locking: Session::lock is the only lock recorderbin's own code takes. It
- * guards bookkeeping only and is never held across a push, a query, a state
- * change, a property set on another element or posting a message. GStreamer
- * object locks may be taken inside it (reading a clock), never the reverse.
+ * Locking (the only place it is written down; docs/design.md repeats it):
+ *   1. The bin's object lock guards the bin's property values. It is never
+ *      held while taking any other lock below.
+ *   2. Session::lock guards every field of Session, InputPad and
+ *      OutputShared marked "[session]". A clock's object lock may be taken
+ *      inside it (reading the time), nothing else.
+ *   3. Finisher::lock (finisher.h) guards the finishing state. It is never
+ *      held together with Session::lock, in either order.
+ * No lock of ours is held across a push, a query, a state change, a
+ * property set on another element or posting a message.
+ * Fields marked "[fixed]" are written before the pads are active (pad
+ * request, READY->PAUSED) and only read while they are.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,13 +24,14 @@
 
 #include <condition_variable>
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "horizon.h"
+#include "recordinggate.h"
 #include "timeline.h"
 
 namespace recorder
@@ -58,18 +67,13 @@ private:
   FormatRef format_;
 };
 
-/* Something a clip element pushes downstream, in order. */
+/* Committed audio or silence for an output to take, in order. */
 struct Outgoing
 {
-  Chunk chunk;      /* samples == 0: end of stream */
-  FormatRef format; /* for silence: the format to render it in */
+  Chunk chunk;      /* samples == 0: the pad's end */
+  FormatRef format; /* the input format of the audio, or of the silence's
+                       rate when the pad had one; may be null for silence */
 };
-
-/* How often a live pad with holdback commits as the clock runs. */
-constexpr Time kLiveTick = 10 * GST_MSECOND;
-/* How late, beyond its upstream latency, a live pad's audio may arrive and
- * still be recorded; the clip elements add it to the latency they report. */
-constexpr Time kLiveMargin = 2 * kLiveTick;
 
 enum class ErrorMode
 {
@@ -77,81 +81,105 @@ enum class ErrorMode
   kPropagate
 };
 
+/* How much committed audio a pad may queue for its output (outbox plus what
+ * the output converted but has not written yet) before its input waits. */
+constexpr Time kQueueLimit = 200 * 1000000ULL;
+/* An output wakes once the audio every one of its pads has committed grew
+ * by this much: it writes in blocks, not buffer by buffer. */
+constexpr Time kOutputBlock = 100 * 1000000ULL;
+/* How often an output commits held audio as a live clock runs. */
+constexpr Time kLiveTick = 50 * 1000000ULL;
+
+struct InputPad
+{
+  unsigned index = 0;  /* [fixed] */
+  std::string name;    /* [fixed] the bin's pad name, "sink_%u" */
+  unsigned output = 0; /* [fixed] the output it feeds */
+
+  /* ---- [session] ---- */
+  PadTimeline timeline;
+  FormatRef format;       /* current accepted input format */
+  FormatRef first_format; /* the first one: a kept pad's output layout */
+  Time gap_end = kTimeNone;
+  Time upstream_latency = 0;
+  bool eos = false;      /* input ended */
+  bool finished = false; /* timeline finished, its end queued */
+  bool flushing = true;
+  bool input_failed = false; /* bad input: records silence until usable
+                                input comes again */
+  std::deque<Outgoing> outbox;
+  Time outbox_duration = 0;
+  Time staged_duration = 0; /* taken by the output, not written yet */
+  bool warned_holdback = false;
+
+  Time queued () const { return outbox_duration + staged_duration; }
+};
+
+struct OutputShared
+{
+  unsigned index = 0;         /* [fixed] */
+  std::vector<unsigned> pads; /* [fixed] pad indices, ascending */
+
+  /* ---- [session] ---- */
+  std::condition_variable work; /* data, an end, a flush or a failure */
+  bool flushing = true;
+  bool failed = false;  /* its chain failed: take, but write no more */
+  bool stalled = false; /* its chain made no progress */
+  GstFlowReturn last_flow = GST_FLOW_OK; /* what failed, for propagate */
+  std::uint64_t progress = 0; /* bumped whenever the task takes or writes */
+  Time notified_until = kTimeNone; /* committed time it was woken for */
+  bool ended_pending = false;      /* a pad's end it was not woken for */
+  RecordingGate gate;
+};
+
 class Session
 {
 public:
-  struct Pad
-  {
-    unsigned index = 0;
-    std::string name; /* the bin's pad name, "sink_%u" */
-    PadTimeline timeline;
-    FormatRef format;          /* current input format */
-    FormatRef last_out_format; /* last format pushed downstream */
-    Time gap_end = kTimeNone;  /* furthest end of a GAP seen */
-    Time upstream_latency = 0;
-    bool eos = false;      /* input ended */
-    bool finished = false; /* timeline finished, EOS queued */
-    bool flushing = true;
-    std::deque<Outgoing> outbox;
-    Time outbox_duration = 0;
-    std::uint64_t popped = 0; /* items the task took, for stall detection */
-    GstFlowReturn last_flow = GST_FLOW_OK;
-    bool warned_holdback = false;
-  };
-
-  Session ();
-
   std::mutex lock;
-  /* Signalled when an outbox gains or loses items, the horizon moves, a pad
-   * starts flushing, or the session fails. */
-  std::condition_variable wake;
+  /* Signalled when queued audio drops, a pad starts flushing, or an output
+   * fails or stalls: what inputs waiting for room wait on. */
+  std::condition_variable room;
 
-  /* ---- everything below is guarded by `lock` ---- */
-  std::map<unsigned, std::unique_ptr<Pad>> pads;
+  /* ---- [session] ---- */
+  std::map<unsigned, std::unique_ptr<InputPad>> pads;
+  std::vector<std::unique_ptr<OutputShared>> outputs; /* [fixed] list */
   bool live = false;
-  GstClock *clock = nullptr; /* set while PLAYING, owned */
+  GstClock *clock = nullptr; /* while PLAYING, owned */
   GstClockTime base_time = 0;
-  Time start = kTimeNone;   /* the recording's start: first audio of any pad */
+  Time start = kTimeNone;   /* the recording's start */
   unsigned output_rate = 0; /* 0 until known when the rate property is 0 */
-  int output_channels = 0;  /* single-pad per-pad mode: first input's */
   ErrorMode error_mode = ErrorMode::kContain;
-  bool failed = false;  /* an internal element failed, or stalled */
-  bool stalled = false; /* the output made no progress */
-  bool all_eos_reported = false;
-  std::uint64_t errors = 0;
-  RecordingGate gate;
+  Time stall_timeout = 5 * kSecond;
+  bool inputs_ended_reported = false; /* the finisher was told */
 
-  Pad *find (const std::string &name);
   /* Running time now: the clock's in a live pipeline, else kTimeNone. */
   Time clock_now () const;
   /* The running time "now" means for events on `pad` (DESIGN section 4). */
-  Time now_for (const Pad &pad) const;
-  /* Decides the start when it can, moves the horizon and commits every pad
-   * as far as it may; fills outboxes. Returns true if any outbox grew or
-   * the start was just decided: the clip tasks have something new to do. */
-  bool advance ();
-  bool all_input_eos () const;
+  Time now_for (const InputPad &pad) const;
+  /* "now" for the whole-recording events. */
+  Time now_for_recording () const;
+
+  /* Decides the start when it can, commits every pad as far as the horizon
+   * policy allows, finishes the pads that ended, and wakes each output that
+   * has a block to write (or an end, or the start) to take. */
+  void advance ();
+  bool all_input_ended () const;
   PadStats totals () const;
-  /* pause-recording / resume-recording at running time t (kTimeNone: now). */
-  EventOutcome recording_event (bool pause, Time t);
   void reset_for_start ();
 
-  /* Called outside the lock once per run, before a clip element first
-   * pushes: configures what waits for the start time and output format. */
-  std::function<void (Time start)> on_start;
-  std::shared_ptr<std::once_flag> started_once
-      = std::make_shared<std::once_flag> ();
-  /* Called outside the lock by the thread that saw the last input EOS. */
-  std::function<void ()> on_all_eos;
-  /* How long a full outbox may make no progress before the output counts
-   * as stalled (the bin's eos-timeout). */
-  Time stall_timeout = 5 * kSecond;
+  InputPad &pad (unsigned index) { return *pads.at (index); }
+  OutputShared &output_of (const InputPad &pad)
+  {
+    return *outputs.at (pad.output);
+  }
 
 private:
-  bool try_start ();
-  void commit_pad (Pad &pad, Time horizon);
-  void queue_chunks (Pad &pad, std::vector<Chunk> &chunks);
-  Time reach () const;
+  std::vector<PadProgress> progress () const;
+  void decide_start ();
+  void commit_pad (InputPad &pad, Time horizon);
+  void finish_pad (InputPad &pad);
+  void queue_chunks (InputPad &pad, std::vector<Chunk> &chunks);
+  void wake_ready_outputs (bool started_now);
 };
 
 } // namespace recorder

@@ -14,6 +14,7 @@
  */
 #include <gst/check/gstcheck.h>
 
+#include "recordinggate.h"
 #include "timeline.h"
 
 #include <algorithm>

@@ -523,14 +523,15 @@ done_samples (const rtest::RunResult &res)
 
 /* ---- (1) an encoder that errors mid-stream ------------------------------ */
 
-/* Loop: mode. identity passes 99 buffers to opusenc, then errors. */
+/* Loop: mode. identity passes 4 blocks (of 100 ms or more) to opusenc, then
+ * errors. */
 GST_START_TEST (test_encoder_error_ogg)
 {
   const int mode = __i__;
   Rig rig;
   const std::string path = rtest::temp_path ("enc-error", "ogg");
   rig_build (rig, 300, mode, "ogg-opus", path);
-  GstElement *enc = parse_bin ("identity name=fault error-after=100 ! opusenc");
+  GstElement *enc = parse_bin ("identity name=fault error-after=5 ! opusenc");
   std::atomic<uint64_t> passed{ 0 };
   watch_frames (enc, "fault", &passed);
   set_element (rig.rec, "encoder", enc);
@@ -557,7 +558,7 @@ GST_START_TEST (test_encoder_error_ogg)
 }
 GST_END_TEST;
 
-/* Loop: mode. identity passes 99 buffers to wavenc, then errors: the file
+/* Loop: mode. identity passes 4 blocks to wavenc, then errors: the file
  * holds exactly what it passed, sample for sample. */
 GST_START_TEST (test_encoder_error_wav)
 {
@@ -565,7 +566,7 @@ GST_START_TEST (test_encoder_error_wav)
   Rig rig;
   const std::string path = rtest::temp_path ("enc-error", "wav");
   rig_build (rig, 300, mode, "wav", path);
-  GstElement *enc = parse_bin ("identity name=fault error-after=100 ! wavenc");
+  GstElement *enc = parse_bin ("identity name=fault error-after=5 ! wavenc");
   std::atomic<uint64_t> passed{ 0 };
   watch_frames (enc, "fault", &passed);
   set_element (rig.rec, "encoder", enc);

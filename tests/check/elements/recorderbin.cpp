@@ -1310,7 +1310,7 @@ GST_START_TEST (test_inspect_interface)
   fail_unless_equals_int (G_PARAM_SPEC_INT (p)->default_value, 48000);
   fail_unless (G_PARAM_SPEC_INT (p)->minimum <= 0
                && G_PARAM_SPEC_INT (p)->maximum >= 192000);
-  check_enum (klass, "channel-mode", NULL, "per-pad", { "per-pad", "mix" });
+  check_enum (klass, "channel-mode", NULL, "per-pad", { "per-pad", "mix", "separate" });
   for (const char *stage : { "encoder", "muxer", "sink" })
     {
       p = find_property (klass, stage, GST_TYPE_ELEMENT);

@@ -1,0 +1,506 @@
+/* recorderbin — the mux element's output side: one source pad and one task
+ * per file. The task takes what the file's pads committed, converts and
+ * aligns it (Mixdown), applies the whole-recording gate and pushes blocks
+ * into the file's chain; at the end it drains every pad and pushes EOS, and
+ * for a recording with no audio it makes the encoder write a valid empty
+ * file.
+ *
+ * Locking: Session::lock only (see session.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <chrono>
+
+#include "finisher.h"
+#include "gstrecordermux-private.h"
+
+#define GST_CAT_DEFAULT gst_recorder_mux_debug
+
+using namespace recorder;
+
+namespace
+{
+/* Rate of a recording whose rate property is 0 and that saw no caps. */
+constexpr int kFallbackRate = 48000;
+
+std::string
+caps_string (const GstCaps *caps)
+{
+  gchar *s = caps ? gst_caps_to_string (caps) : g_strdup ("(none)");
+  std::string out (s);
+  g_free (s);
+  return out;
+}
+
+/* Moves everything the output's pads committed into o->items. */
+bool
+take_items (Session &session, OutputShared &out, OutputGlue *o)
+{
+  bool any = false;
+  for (std::size_t slot = 0; slot < out.pads.size (); slot++)
+    {
+      InputPad &pad = session.pad (out.pads[slot]);
+      for (Outgoing &item : pad.outbox)
+        {
+          if (!out.failed)
+            pad.staged_duration += item.chunk.duration;
+          o->items.emplace_back ((unsigned)slot, std::move (item));
+          any = true;
+        }
+      pad.outbox.clear ();
+      pad.outbox_duration = 0;
+    }
+  if (any)
+    out.progress++;
+  return any;
+}
+
+/* The sample format the encoder takes: the plan's, or, asking the encoder,
+ * the plan's if it takes it, else the first it lists for this rate and
+ * channel count. */
+GstAudioFormat
+choose_format (OutputGlue *o, int rate, int channels)
+{
+  if (!o->plan.ask_encoder)
+    return o->plan.sample_format;
+  GstCaps *filter = gst_caps_new_simple (
+      "audio/x-raw", "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+      rate, "channels", G_TYPE_INT, channels, NULL);
+  GstCaps *peer = gst_pad_peer_query_caps (o->pad, filter);
+  gst_caps_unref (filter);
+  GstCaps *preferred = gst_caps_new_simple (
+      "audio/x-raw", "format", G_TYPE_STRING,
+      gst_audio_format_to_string (o->plan.sample_format), NULL);
+  const bool takes_preferred = gst_caps_can_intersect (peer, preferred);
+  gst_caps_unref (preferred);
+  if (takes_preferred)
+    {
+      gst_caps_unref (peer);
+      return o->plan.sample_format;
+    }
+  GstAudioFormat format = GST_AUDIO_FORMAT_UNKNOWN;
+  for (guint i = 0;
+       i < gst_caps_get_size (peer) && format == GST_AUDIO_FORMAT_UNKNOWN; i++)
+    {
+      const GValue *v = gst_structure_get_value (
+          gst_caps_get_structure (peer, i), "format");
+      if (v && G_VALUE_HOLDS_STRING (v))
+        format = gst_audio_format_from_string (g_value_get_string (v));
+      else if (v && GST_VALUE_HOLDS_LIST (v))
+        for (guint j = 0; j < gst_value_list_get_size (v)
+                          && format == GST_AUDIO_FORMAT_UNKNOWN;
+             j++)
+          {
+            const GValue *f = gst_value_list_get_value (v, j);
+            if (G_VALUE_HOLDS_STRING (f))
+              format = gst_audio_format_from_string (g_value_get_string (f));
+          }
+    }
+  gst_caps_unref (peer);
+  /* Nothing fits: offer S16 and let the caps event say why not. */
+  return format == GST_AUDIO_FORMAT_UNKNOWN ? GST_AUDIO_FORMAT_S16LE : format;
+}
+
+/* The output's format once the recording started (or ended empty). */
+GstAudioInfo
+output_format (OutputGlue *o, int rate, const FormatRef &first)
+{
+  const OutputPlan &plan = o->plan;
+  int channels = (int)plan.channels;
+  if (channels == 0)
+    channels = first ? GST_AUDIO_INFO_CHANNELS (&first->info) : 1;
+  const GstAudioFormat format = choose_format (o, rate, channels);
+  if (plan.combine == Combine::kKeep && first && channels > 2)
+    {
+      /* A kept pad keeps its channel layout. */
+      GstAudioInfo info;
+      const bool unpositioned = GST_AUDIO_INFO_IS_UNPOSITIONED (&first->info);
+      gst_audio_info_set_format (&info, format, rate, channels,
+                                 unpositioned ? NULL : first->info.position);
+      return info;
+    }
+  return output_info (format, rate, channels);
+}
+
+void
+push_stream_start (OutputGlue *o)
+{
+  /* gst_pad_create_stream_id () is for elements with one input at most. */
+  gchar *id = g_strdup_printf ("recorderbin-%08x%08x/output-%u",
+                               g_random_int (), g_random_int (), o->index);
+  gst_pad_push_event (o->pad, gst_event_new_stream_start (id));
+  g_free (id);
+}
+
+/* Decides the output's format and starts its stream: stream-start, caps and
+ * a TIME segment whose running time is the recording's timeline. */
+void
+negotiate (OutputGlue *o, Time start)
+{
+  Session &session = *o->mux->priv->session;
+  int rate;
+  FormatRef first;
+  unsigned pads;
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    OutputShared &out = *session.outputs.at (o->index);
+    rate = session.output_rate ? (int)session.output_rate : kFallbackRate;
+    pads = (unsigned)out.pads.size ();
+    for (unsigned index : out.pads)
+      if (!first)
+        first = session.pad (index).first_format;
+  }
+  const GstAudioInfo info = output_format (o, rate, first);
+  o->caps = gst_audio_info_to_caps (&info);
+  o->mix = std::make_unique<Mixdown> (o->plan.combine, pads, info,
+                                      start == kTimeNone ? 0 : start);
+  o->rate = rate;
+  GST_INFO_OBJECT (o->pad,
+                   "recording from %" GST_TIME_FORMAT " as %" GST_PTR_FORMAT,
+                   GST_TIME_ARGS (start), o->caps);
+
+  push_stream_start (o);
+  if (!gst_pad_push_event (o->pad, gst_event_new_caps (o->caps)))
+    {
+      o->chain_failed = true;
+      o->mux->priv->finisher->chain_flow_error (
+          o->index, GST_FLOW_NOT_NEGOTIATED, caps_string (o->caps));
+      return;
+    }
+  GstSegment segment;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (o->pad, gst_event_new_segment (&segment));
+}
+
+/* The block as the whole-recording gate leaves it: kept spans, silence, or
+ * nothing at all (null). */
+GstBuffer *
+apply_gate (OutputGlue *o, GstBuffer *block)
+{
+  Session &session = *o->mux->priv->session;
+  const GstAudioInfo &info = o->mix->info ();
+  const gint bpf = GST_AUDIO_INFO_BPF (&info);
+  const guint64 samples = gst_buffer_get_size (block) / bpf;
+  std::vector<RecordingGate::Span> spans;
+  Time out_pts = 0;
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    spans = session.outputs.at (o->index)->gate.process (
+        GST_BUFFER_PTS (block), GST_AUDIO_INFO_RATE (&info), samples, out_pts);
+  }
+  if (spans.size () == 1 && !spans[0].silence && spans[0].samples == samples)
+    {
+      GST_BUFFER_PTS (block) = out_pts;
+      return block;
+    }
+  if (spans.empty ())
+    {
+      gst_buffer_unref (block);
+      return nullptr;
+    }
+  GstBuffer *out = gst_buffer_new ();
+  guint64 total = 0;
+  for (const auto &sp : spans)
+    {
+      GstBuffer *part;
+      if (sp.silence)
+        {
+          part = gst_buffer_new_allocate (NULL, sp.samples * bpf, NULL);
+          GstMapInfo map;
+          gst_buffer_map (part, &map, GST_MAP_WRITE);
+          gst_audio_format_info_fill_silence (info.finfo, map.data, map.size);
+          gst_buffer_unmap (part, &map);
+        }
+      else
+        part = gst_buffer_copy_region (block, GST_BUFFER_COPY_MEMORY,
+                                       sp.offset * bpf, sp.samples * bpf);
+      out = gst_buffer_append (out, part);
+      total += sp.samples;
+    }
+  GST_BUFFER_PTS (out) = out_pts;
+  GST_BUFFER_DURATION (out)
+      = samples_to_time (total, (std::uint32_t)GST_AUDIO_INFO_RATE (&info));
+  gst_buffer_unref (block);
+  return out;
+}
+
+/* Pushes `buf` unless the chain already failed; a new failure is reported
+ * once. */
+void
+push_block (OutputGlue *o, GstBuffer *buf)
+{
+  if (o->chain_failed)
+    {
+      gst_buffer_unref (buf);
+      return;
+    }
+  const GstFlowReturn ret = gst_pad_push (o->pad, buf);
+  if (ret == GST_FLOW_OK || ret == GST_FLOW_FLUSHING)
+    return;
+  o->chain_failed = true;
+  if (ret == GST_FLOW_EOS)
+    return; /* the chain wants no more: not a failure */
+  Session &session = *o->mux->priv->session;
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    session.outputs.at (o->index)->last_flow = ret;
+  }
+  GST_DEBUG_OBJECT (o->pad, "push failed: %s", gst_flow_get_name (ret));
+  o->mux->priv->finisher->chain_flow_error (o->index, ret,
+                                            caps_string (o->caps));
+}
+
+/* Writes every frame all pads can give, and frees their queues. */
+void
+write_ready (OutputGlue *o, bool failed)
+{
+  const std::uint64_t frames = o->mix->ready ();
+  if (frames == 0)
+    return;
+  GstBuffer *block = o->mix->take_block (frames);
+  block = apply_gate (o, block);
+  if (block)
+    {
+      const GstAudioInfo &info = o->mix->info ();
+      o->written += gst_buffer_get_size (block) / GST_AUDIO_INFO_BPF (&info);
+      if (failed)
+        gst_buffer_unref (block);
+      else
+        push_block (o, block);
+    }
+
+  Session &session = *o->mux->priv->session;
+  const Time dt = samples_to_time (
+      frames, (std::uint32_t)GST_AUDIO_INFO_RATE (&o->mix->info ()));
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    OutputShared &out = *session.outputs.at (o->index);
+    for (unsigned index : out.pads)
+      {
+        InputPad &pad = session.pad (index);
+        pad.staged_duration -= std::min (pad.staged_duration, dt);
+      }
+    out.progress++;
+  }
+  session.room.notify_all ();
+}
+
+void
+convert_items (OutputGlue *o, bool failed)
+{
+  for (auto &[slot, item] : o->items)
+    {
+      if (item.chunk.samples == 0 || failed)
+        {
+          if (item.chunk.samples == 0)
+            o->mix->end_pad (slot);
+          continue;
+        }
+      std::string why;
+      if (!o->mix->take (slot, item, &why))
+        {
+          GST_WARNING_OBJECT (o->pad, "pad slot %u: %s", slot, why.c_str ());
+          o->mix->end_pad (slot);
+        }
+    }
+  o->items.clear ();
+}
+
+/* Every pad ended: the rest of the file, then EOS. */
+void
+finish_output (OutputGlue *o, bool failed)
+{
+  if (o->mix->written () == 0 && !failed && !o->chain_failed)
+    {
+      /* No audio at all: the file must still be valid, with the output's
+       * rate and channels. */
+      GST_INFO_OBJECT (o->pad, "empty recording");
+      push_block (o, prepare_empty_file (o->plan.empty, o->plan.encoder,
+                                         o->mix->info ()));
+    }
+  gst_pad_push_event (o->pad, gst_event_new_eos ());
+  o->eos_sent = true;
+}
+
+void
+output_loop (gpointer data)
+{
+  auto *o = static_cast<OutputGlue *> (data);
+  Session &session = *o->mux->priv->session;
+  bool failed;
+  Time start;
+  {
+    std::unique_lock<std::mutex> lk (session.lock);
+    OutputShared &out = *session.outputs.at (o->index);
+    for (;;)
+      {
+        if (out.flushing)
+          {
+            lk.unlock ();
+            gst_pad_pause_task (o->pad);
+            return;
+          }
+        if (!o->eos_sent && take_items (session, out, o))
+          break;
+        if (!o->eos_sent && session.live && session.clock
+            && session.start != kTimeNone)
+          {
+            /* The clock moves the held pads' horizon. */
+            out.work.wait_for (lk, std::chrono::nanoseconds (kLiveTick));
+            if (!out.flushing)
+              session.advance ();
+          }
+        else
+          out.work.wait (lk);
+      }
+    failed = out.failed;
+    start = session.start;
+  }
+  if (!o->mix)
+    negotiate (o, start);
+  convert_items (o, failed);
+  write_ready (o, failed);
+  if (o->mix->all_ended () && !o->eos_sent)
+    finish_output (o, failed);
+}
+} // namespace
+
+/* ---- pads ------------------------------------------------------------------
+ */
+
+gboolean
+gst_recorder_mux_src_activate_mode (GstPad *pad, GstObject *, GstPadMode mode,
+                                    gboolean active)
+{
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  auto *o = static_cast<OutputGlue *> (gst_pad_get_element_private (pad));
+  Session &session = *o->mux->priv->session;
+  if (active)
+    {
+      o->reset ();
+      {
+        std::lock_guard<std::mutex> lk (session.lock);
+        session.outputs.at (o->index)->flushing = false;
+      }
+      return gst_pad_start_task (pad, output_loop, o, NULL);
+    }
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    OutputShared &out = *session.outputs.at (o->index);
+    out.flushing = true;
+    out.work.notify_all ();
+  }
+  const gboolean ret = gst_pad_stop_task (pad);
+  o->reset ();
+  return ret;
+}
+
+gboolean
+gst_recorder_mux_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  GstRecorderMux *self = GST_RECORDER_MUX (parent);
+  auto *o = static_cast<OutputGlue *> (gst_pad_get_element_private (pad));
+  switch (GST_QUERY_TYPE (query))
+    {
+    case GST_QUERY_LATENCY:
+      {
+        /* As an aggregator: live if any input is, as late as the latest. */
+        gboolean live = FALSE;
+        GstClockTime min = 0, max = GST_CLOCK_TIME_NONE;
+        for (auto &[index, in] : self->priv->inputs)
+          {
+            GstQuery *q = gst_query_new_latency ();
+            gboolean l;
+            GstClockTime mn, mx;
+            if (gst_pad_peer_query (in->pad, q))
+              {
+                gst_query_parse_latency (q, &l, &mn, &mx);
+                live = live || l;
+                min = std::max (min, mn);
+                if (GST_CLOCK_TIME_IS_VALID (mx))
+                  max = GST_CLOCK_TIME_IS_VALID (max) ? std::min (max, mx) : mx;
+              }
+            gst_query_unref (q);
+          }
+        gst_query_set_latency (query, live, min, max);
+        return TRUE;
+      }
+    case GST_QUERY_CAPS:
+      {
+        GstCaps *caps = o->caps ? gst_caps_ref (o->caps)
+                                : gst_pad_get_pad_template_caps (pad);
+        gst_query_set_caps_result (query, caps);
+        gst_caps_unref (caps);
+        return TRUE;
+      }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+    }
+}
+
+gboolean
+gst_recorder_mux_src_event (GstPad *, GstObject *, GstEvent *event)
+{
+  /* Upstream events stop here: the recording's timeline is not seekable,
+   * and QoS or reconfiguration mean nothing to the sources. */
+  const gboolean handled = GST_EVENT_TYPE (event) != GST_EVENT_SEEK;
+  gst_event_unref (event);
+  return handled;
+}
+
+GstPad *
+gst_recorder_mux_add_output (GstRecorderMux *self, unsigned output,
+                             const OutputPlan &plan)
+{
+  auto glue = std::make_unique<OutputGlue> ();
+  glue->mux = self;
+  glue->index = output;
+  glue->plan = plan;
+  gchar *name = g_strdup_printf ("src_%u", output);
+  GstPad *pad
+      = gst_pad_new_from_template (gst_element_class_get_pad_template (
+                                       GST_ELEMENT_GET_CLASS (self), "src_%u"),
+                                   name);
+  g_free (name);
+  glue->pad = pad;
+  gst_pad_set_element_private (pad, glue.get ());
+  gst_pad_set_activatemode_function (pad, gst_recorder_mux_src_activate_mode);
+  gst_pad_set_query_function (pad, gst_recorder_mux_src_query);
+  gst_pad_set_event_function (pad, gst_recorder_mux_src_event);
+  gst_pad_use_fixed_caps (pad);
+  if (self->priv->outputs.size () <= output)
+    self->priv->outputs.resize (output + 1);
+  self->priv->outputs[output] = std::move (glue);
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  return pad;
+}
+
+void
+gst_recorder_mux_remove_outputs (GstRecorderMux *self)
+{
+  for (auto &o : self->priv->outputs)
+    if (o)
+      {
+        gst_pad_set_active (o->pad, FALSE);
+        gst_element_remove_pad (GST_ELEMENT (self), o->pad);
+      }
+  self->priv->outputs.clear ();
+}
+
+guint64
+gst_recorder_mux_written (GstRecorderMux *self, unsigned output, gint *rate)
+{
+  if (output >= self->priv->outputs.size () || !self->priv->outputs[output])
+    {
+      *rate = 0;
+      return 0;
+    }
+  OutputGlue &o = *self->priv->outputs[output];
+  *rate = o.rate;
+  return o.written;
+}

@@ -1,0 +1,114 @@
+/* recorderbin — the whole-recording pause on the aligned stream. See
+ * recordinggate.h and docs/timeline.md.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "recordinggate.h"
+
+#include <algorithm>
+
+namespace recorder
+{
+
+EventOutcome
+RecordingGate::pause (Time p)
+{
+  if (open_)
+    return EventOutcome::kIgnored;
+  const bool late = position_ != kTimeNone && p < position_;
+  cuts_.push_back ({ p, kTimeNone });
+  open_ = true;
+  if (late)
+    late_events_++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+EventOutcome
+RecordingGate::resume (Time r)
+{
+  if (!open_)
+    return EventOutcome::kIgnored;
+  const bool late = position_ != kTimeNone && r < position_;
+  cuts_.back ().r = std::max (r, cuts_.back ().p);
+  open_ = false;
+  if (late)
+    late_events_++;
+  return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+std::vector<RecordingGate::Span>
+RecordingGate::process (Time pts, std::uint32_t rate, std::uint64_t samples,
+                        Time &out_pts)
+{
+  if (!stream_open_ || restart_ || rate != stream_rate_)
+    {
+      /* Output stays contiguous across a new stream in collapse mode. */
+      Time out_origin = pts;
+      if (stream_open_ && mode_ == Mode::kCollapse)
+        out_origin = stream_out_origin_ + samples_to_time (kept_, stream_rate_);
+      stream_open_ = true;
+      restart_ = false;
+      stream_origin_
+          = pts == kTimeNone ? (position_ == kTimeNone ? 0 : position_) : pts;
+      stream_out_origin_
+          = out_origin == kTimeNone ? stream_origin_ : out_origin;
+      stream_rate_ = rate;
+      stream_pos_ = 0;
+      kept_ = 0;
+    }
+
+  const std::uint64_t first = stream_pos_;
+  const std::uint64_t last = stream_pos_ + samples;
+
+  /* Removed ranges, in stream sample indices, clipped to this buffer. */
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> removed;
+  for (const Cut &cut : cuts_)
+    {
+      const std::uint64_t a = cut.p <= stream_origin_
+                                  ? 0
+                                  : cut_index (cut.p - stream_origin_, rate);
+      const std::uint64_t b = cut.r == kTimeNone ? last
+                              : cut.r <= stream_origin_
+                                  ? 0
+                                  : cut_index (cut.r - stream_origin_, rate);
+      const std::uint64_t lo = std::max (a, first), hi = std::min (b, last);
+      if (lo < hi)
+        removed.emplace_back (lo, hi);
+    }
+  std::sort (removed.begin (), removed.end ());
+
+  std::vector<Span> spans;
+  const bool silence = mode_ == Mode::kSilence;
+  out_pts = silence ? (pts == kTimeNone
+                           ? stream_origin_ + samples_to_time (first, rate)
+                           : pts)
+                    : stream_out_origin_ + samples_to_time (kept_, rate);
+  std::uint64_t pos = first;
+  auto keep_until = [&] (std::uint64_t end) {
+    if (end > pos)
+      {
+        spans.push_back ({ pos - first, end - pos, false });
+        kept_ += end - pos;
+        pos = end;
+      }
+  };
+  for (const auto &[lo, hi] : removed)
+    {
+      keep_until (lo);
+      if (hi > pos)
+        {
+          if (silence)
+            {
+              spans.push_back ({ pos - first, hi - pos, true });
+              silence_samples_ += hi - pos;
+            }
+          pos = hi;
+        }
+    }
+  keep_until (last);
+  stream_pos_ = last;
+  position_ = stream_origin_ + samples_to_time (last, rate);
+  return spans;
+}
+
+} // namespace recorder
