@@ -368,25 +368,23 @@ encoder_takes_rate (GstElement *encoder, int rate, std::vector<int> *rates)
 }
 
 GstAudioInfo
-output_info (GstAudioFormat format, int rate, int channels)
+output_info (GstAudioFormat format, int rate, int channels, guint64 mask)
 {
   GstAudioInfo info;
   GstAudioChannelPosition pos[64];
-  const guint64 mask = channels > 2 && channels <= 8
-                           ? gst_audio_channel_get_fallback_mask (channels)
-                           : 0;
-  if (mask)
-    gst_audio_channel_positions_from_mask (channels, mask, pos);
+  bool positioned = true;
+  if (channels == 1)
+    pos[0] = GST_AUDIO_CHANNEL_POSITION_MONO;
   else if (channels == 2)
     {
       pos[0] = GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT;
       pos[1] = GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT;
     }
-  else if (channels == 1)
-    pos[0] = GST_AUDIO_CHANNEL_POSITION_MONO;
-  /* Beyond 8 channels there is no layout: unpositioned. */
+  else
+    positioned = mask != 0 && channels <= 64
+                 && gst_audio_channel_positions_from_mask (channels, mask, pos);
   gst_audio_info_set_format (&info, format, rate, channels,
-                             channels <= 2 || mask ? pos : NULL);
+                             positioned ? pos : NULL);
   return info;
 }
 
@@ -466,9 +464,12 @@ prepare_empty_file (EmptyFile how, GstElement *encoder,
           empty_file_probe, new EmptyProbe{ how }, free_empty_probe);
       gst_object_unref (src);
     }
-  /* One 20 ms frame of silence. */
-  const guint64 frames = gst_util_uint64_scale_round (
+  /* One frame of silence: 20 ms, and for a block encoder (FLAC) more than
+   * its largest block, so that it writes its headers before EOS. */
+  guint64 frames = gst_util_uint64_scale_round (
       20 * GST_MSECOND, GST_AUDIO_INFO_RATE (&info), GST_SECOND);
+  if (how == EmptyFile::kHeadersOnly)
+    frames = std::max<guint64> (frames, 2 * 4608);
   const gsize bytes = frames * GST_AUDIO_INFO_BPF (&info);
   GstBuffer *buf = gst_buffer_new_allocate (NULL, bytes, NULL);
   GstMapInfo map;
@@ -476,7 +477,8 @@ prepare_empty_file (EmptyFile how, GstElement *encoder,
   gst_audio_format_info_fill_silence (info.finfo, map.data, bytes);
   gst_buffer_unmap (buf, &map);
   GST_BUFFER_PTS (buf) = 0;
-  GST_BUFFER_DURATION (buf) = 20 * GST_MSECOND;
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale_int (
+      frames, GST_SECOND, GST_AUDIO_INFO_RATE (&info));
   return buf;
 }
 

@@ -99,8 +99,9 @@ GstBuffer *prepare_empty_file (EmptyFile how, GstElement *encoder,
                                const GstAudioInfo &info);
 
 /* The caps fed to a chain: `format` at `rate` with `channels` channels;
- * positions: mono, FL+FR, the fallback layout up to 8 channels, unpositioned
- * beyond. */
-GstAudioInfo output_info (GstAudioFormat format, int rate, int channels);
+ * mono and FL+FR up to two, beyond that the positions of `mask`, or none
+ * (unpositioned) when it is 0. */
+GstAudioInfo output_info (GstAudioFormat format, int rate, int channels,
+                          guint64 mask);
 
 } // namespace recorder

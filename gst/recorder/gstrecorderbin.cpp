@@ -103,7 +103,11 @@ struct GstRecorderBinPrivate
   std::vector<Chain> chains;          /* object lock; one per file */
   std::vector<std::string> locations; /* [fixed] while running */
   std::string location_pattern;       /* [fixed] while running */
+  bool separate = false;              /* [fixed] one file per pad */
   std::atomic<bool> running{ false }; /* past READY->PAUSED */
+  /* READY->PAUSED failed and said why: what the chain says next about it
+   * is its consequence. */
+  std::atomic<bool> start_failed{ false };
 };
 
 struct _GstRecorderBin
@@ -157,8 +161,7 @@ done_report (GstRecorderBin *self)
       location.empty () ? NULL : location.c_str (), "duration", G_TYPE_UINT64,
       rate > 0 ? samples_to_time (samples, (std::uint32_t)rate) : (guint64)0,
       "samples", G_TYPE_UINT64, samples, NULL);
-  if (priv->locations.size () > 1
-      || priv->settings.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE)
+  if (priv->separate)
     {
       GValue array = G_VALUE_INIT, v = G_VALUE_INIT;
       g_value_init (&array, GST_TYPE_ARRAY);
@@ -177,16 +180,24 @@ done_report (GstRecorderBin *self)
 /* ---- pads -------------------------------------------------------------------
  */
 
-/* How many pads the recording can take, in the current settings. */
+/* How many pads the recording can take, in the current settings, and why
+ * no more. */
 static unsigned
-pad_limit (GstRecorderBin *self)
+pad_limit (GstRecorderBin *self, std::string *why)
 {
   GST_OBJECT_LOCK (self);
   const Settings &s = self->priv->settings;
   unsigned limit = kConverterMaxChannels;
-  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD && !s.encoder)
-    if (const FormatSpec *spec = format_spec (s.format))
+  *why = "GStreamer's audio converter handles at most " + std::to_string (limit)
+         + " channels";
+  const FormatSpec *spec = format_spec (s.format);
+  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD && !s.encoder
+      && spec && spec->max_channels < limit)
+    {
       limit = spec->max_channels;
+      *why = std::string ("format=") + spec->nick + " holds at most "
+             + std::to_string (limit) + " channels";
+    }
   GST_OBJECT_UNLOCK (self);
   return limit;
 }
@@ -205,21 +216,24 @@ gst_recorder_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
   if (priv->running)
     return refuse ("Refused a new pad while recording: request every pad "
                    "before the bin leaves READY");
-  const unsigned limit = pad_limit (self);
-  if (priv->pads.size () >= limit)
-    return refuse ("Refused pad " + std::to_string (priv->pads.size () + 1)
-                   + ": the format holds at most " + std::to_string (limit)
-                   + " channels");
+  std::string why_limit;
+  const unsigned limit = pad_limit (self, &why_limit);
+  GST_OBJECT_LOCK (self);
+  const std::size_t n_pads = priv->pads.size ();
   unsigned index = 0;
+  bool exists = false;
   if (req_name && sscanf (req_name, "sink_%u", &index) == 1)
-    {
-      if (priv->pads.count (index))
-        return refuse (std::string ("Refused pad ") + req_name
-                       + ": it exists already");
-    }
+    exists = priv->pads.count (index) > 0;
   else
     while (priv->pads.count (index))
       index++;
+  GST_OBJECT_UNLOCK (self);
+  if (n_pads >= limit)
+    return refuse ("Refused pad " + std::to_string (n_pads + 1) + ": "
+                   + why_limit);
+  if (exists)
+    return refuse (std::string ("Refused pad ") + req_name
+                   + ": it exists already");
 
   gchar *name = g_strdup_printf ("sink_%u", index);
   {
@@ -232,7 +246,9 @@ gst_recorder_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
   GstPad *target = gst_recorder_mux_add_input (mux_of (self), index, name);
   GstPad *ghost = gst_recorder_bin_pad_new (templ, name, priv->session, index);
   gst_ghost_pad_set_target (GST_GHOST_PAD (ghost), target);
+  GST_OBJECT_LOCK (self);
   priv->pads[index] = ghost;
+  GST_OBJECT_UNLOCK (self);
   gst_element_add_pad (element, ghost);
   GST_INFO_OBJECT (self, "added pad %s", name);
   g_free (name);
@@ -245,7 +261,10 @@ gst_recorder_bin_release_pad (GstElement *element, GstPad *pad)
   GstRecorderBin *self = GST_RECORDER_BIN (element);
   GstRecorderBinPrivate *priv = self->priv;
   const unsigned index = gst_recorder_bin_pad_index (pad);
-  if (!priv->pads.erase (index))
+  GST_OBJECT_LOCK (self);
+  const bool known = priv->pads.erase (index) > 0;
+  GST_OBJECT_UNLOCK (self);
+  if (!known)
     return;
   gst_pad_set_active (pad, FALSE);
   gst_element_remove_pad (element, pad);
@@ -290,6 +309,7 @@ static bool
 start_error (GstRecorderBin *self, GQuark domain, gint code,
              const std::string &text)
 {
+  self->priv->start_failed = true;
   GError *err = g_error_new_literal (domain, code, text.c_str ());
   gst_element_post_message (
       GST_ELEMENT (self), gst_message_new_error (GST_OBJECT (self), err, NULL));
@@ -462,6 +482,7 @@ static bool
 start_recording (GstRecorderBin *self)
 {
   GstRecorderBinPrivate *priv = self->priv;
+  priv->start_failed = false;
   GST_OBJECT_LOCK (self);
   StartSettings s (priv->settings);
   GST_OBJECT_UNLOCK (self);
@@ -472,8 +493,10 @@ start_recording (GstRecorderBin *self)
 
   std::vector<std::vector<unsigned>> groups;
   std::vector<unsigned> all;
+  GST_OBJECT_LOCK (self);
   for (const auto &[index, pad] : priv->pads)
     all.push_back (index);
+  GST_OBJECT_UNLOCK (self);
   if (!check_settings (self, s, spec, all.size ()))
     return false;
   if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE)
@@ -496,6 +519,7 @@ start_recording (GstRecorderBin *self)
   }
   priv->locations.clear ();
   priv->location_pattern = s.location ? s.location : "";
+  priv->separate = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
   priv->finisher->start ((unsigned)groups.size (), s.eos_timeout,
                          s.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
                              ? ErrorMode::kPropagate
@@ -584,8 +608,18 @@ gst_recorder_bin_handle_message (GstBin *bin, GstMessage *message)
     case GST_MESSAGE_ERROR:
       {
         const int output = output_of_source (self, GST_MESSAGE_SRC (message));
-        if (!self->priv->running || output < 0)
-          break; /* start-up errors fail the state change as they are */
+        if (output < 0)
+          break;
+        if (!self->priv->running)
+          {
+            /* A start-up error fails the state change as it is, once. */
+            if (!self->priv->start_failed.exchange (true))
+              break;
+            GST_DEBUG_OBJECT (self, "dropping a second start-up error from %s",
+                              GST_MESSAGE_SRC_NAME (message));
+            gst_message_unref (message);
+            return;
+          }
         forward_error (self, message, output);
         return;
       }
@@ -646,15 +680,21 @@ control_pad (GstRecorderBin *self, const gchar *pad_name, ControlKind kind,
 {
   if (!pad_name)
     return FALSE;
-  for (auto &[index, pad] : self->priv->pads)
+  bool found = false;
+  unsigned index = 0;
+  GST_OBJECT_LOCK (self);
+  for (auto &[i, pad] : self->priv->pads)
     if (g_str_equal (GST_OBJECT_NAME (pad), pad_name))
       {
-        gst_recorder_mux_control (
-            mux_of (self), index,
-            Control{ kind, control_time_from_signal (running_time) });
-        return TRUE;
+        found = true;
+        index = i;
       }
-  return FALSE;
+  GST_OBJECT_UNLOCK (self);
+  if (found)
+    gst_recorder_mux_control (
+        mux_of (self), index,
+        Control{ kind, control_time_from_signal (running_time) });
+  return found;
 }
 
 static gboolean

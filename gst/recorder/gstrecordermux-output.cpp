@@ -105,7 +105,41 @@ choose_format (OutputGlue *o, int rate, int channels)
   return format == GST_AUDIO_FORMAT_UNKNOWN ? GST_AUDIO_FORMAT_S16LE : format;
 }
 
-/* The output's format once the recording started (or ended empty). */
+/* The channel mask for `channels` channels: `want` if the encoder takes it
+ * (or says nothing of masks), else the one mask it takes; 0 means none. */
+guint64
+choose_mask (OutputGlue *o, GstAudioFormat format, int rate, int channels,
+             guint64 want)
+{
+  if (channels <= 2)
+    return 0;
+  GstCaps *filter
+      = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING,
+                             gst_audio_format_to_string (format), "layout",
+                             G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+                             rate, "channels", G_TYPE_INT, channels, NULL);
+  GstCaps *peer = gst_pad_peer_query_caps (o->pad, filter);
+  gst_caps_unref (filter);
+  guint64 mask = want;
+  if (!gst_caps_is_empty (peer))
+    {
+      const GstStructure *st = gst_caps_get_structure (peer, 0);
+      guint64 only;
+      GstCaps *wanted = gst_caps_new_simple ("audio/x-raw", "channel-mask",
+                                             GST_TYPE_BITMASK, want, NULL);
+      if (gst_structure_get (st, "channel-mask", GST_TYPE_BITMASK, &only, NULL)
+          && !gst_caps_can_intersect (peer, wanted))
+        mask = only; /* the encoder's layout for this many channels */
+      gst_caps_unref (wanted);
+    }
+  gst_caps_unref (peer);
+  return mask;
+}
+
+/* The output's format once the recording started (or ended empty). A kept
+ * pad keeps its channel layout where the encoder takes it; several pads
+ * are one channel each, in pad order, in the layout the encoder takes for
+ * that many channels, or unpositioned. */
 GstAudioInfo
 output_format (OutputGlue *o, int rate, const FormatRef &first)
 {
@@ -114,16 +148,13 @@ output_format (OutputGlue *o, int rate, const FormatRef &first)
   if (channels == 0)
     channels = first ? GST_AUDIO_INFO_CHANNELS (&first->info) : 1;
   const GstAudioFormat format = choose_format (o, rate, channels);
-  if (plan.combine == Combine::kKeep && first && channels > 2)
-    {
-      /* A kept pad keeps its channel layout. */
-      GstAudioInfo info;
-      const bool unpositioned = GST_AUDIO_INFO_IS_UNPOSITIONED (&first->info);
-      gst_audio_info_set_format (&info, format, rate, channels,
-                                 unpositioned ? NULL : first->info.position);
-      return info;
-    }
-  return output_info (format, rate, channels);
+  guint64 want = 0;
+  if (plan.combine == Combine::kKeep && first && channels > 2
+      && !GST_AUDIO_INFO_IS_UNPOSITIONED (&first->info))
+    gst_audio_channel_positions_to_mask (first->info.position, channels, FALSE,
+                                         &want);
+  return output_info (format, rate, channels,
+                      choose_mask (o, format, rate, channels, want));
 }
 
 void
@@ -229,21 +260,23 @@ apply_gate (OutputGlue *o, GstBuffer *block)
 }
 
 /* Pushes `buf` unless the chain already failed; a new failure is reported
- * once. */
-void
+ * once. True if the chain took it. */
+bool
 push_block (OutputGlue *o, GstBuffer *buf)
 {
   if (o->chain_failed)
     {
       gst_buffer_unref (buf);
-      return;
+      return false;
     }
   const GstFlowReturn ret = gst_pad_push (o->pad, buf);
-  if (ret == GST_FLOW_OK || ret == GST_FLOW_FLUSHING)
-    return;
+  if (ret == GST_FLOW_OK)
+    return true;
+  if (ret == GST_FLOW_FLUSHING)
+    return false;
   o->chain_failed = true;
   if (ret == GST_FLOW_EOS)
-    return; /* the chain wants no more: not a failure */
+    return false; /* the chain wants no more: not a failure */
   Session &session = *o->mux->priv->session;
   {
     std::lock_guard<std::mutex> lk (session.lock);
@@ -252,6 +285,7 @@ push_block (OutputGlue *o, GstBuffer *buf)
   GST_DEBUG_OBJECT (o->pad, "push failed: %s", gst_flow_get_name (ret));
   o->mux->priv->finisher->chain_flow_error (o->index, ret,
                                             caps_string (o->caps));
+  return false;
 }
 
 /* Writes every frame all pads can give, and frees their queues. */
@@ -265,12 +299,13 @@ write_ready (OutputGlue *o, bool failed)
   block = apply_gate (o, block);
   if (block)
     {
-      const GstAudioInfo &info = o->mix->info ();
-      o->written += gst_buffer_get_size (block) / GST_AUDIO_INFO_BPF (&info);
+      /* `written` counts what the chain took: the audio in the file. */
+      const guint64 n
+          = gst_buffer_get_size (block) / GST_AUDIO_INFO_BPF (&o->mix->info ());
       if (failed)
         gst_buffer_unref (block);
-      else
-        push_block (o, block);
+      else if (push_block (o, block))
+        o->written += n;
     }
 
   Session &session = *o->mux->priv->session;

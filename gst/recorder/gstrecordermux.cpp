@@ -619,12 +619,15 @@ gst_recorder_mux_sink_query (GstPad *pad, GstObject *parent, GstQuery *query)
     {
     case GST_QUERY_ACCEPT_CAPS:
       {
+        /* Any raw audio is accepted here: caps the recording cannot take
+         * are refused by the CAPS event, with an ERROR that says why,
+         * rather than silently in a query. */
         GstCaps *caps;
-        GstAudioInfo info;
-        std::string why;
         gst_query_parse_accept_caps (query, &caps);
-        gst_query_set_accept_caps_result (
-            query, caps_acceptable (input_of (pad), caps, &info, &why));
+        GstCaps *templ = gst_pad_get_pad_template_caps (pad);
+        gst_query_set_accept_caps_result (query,
+                                          gst_caps_can_intersect (caps, templ));
+        gst_caps_unref (templ);
         return TRUE;
       }
     case GST_QUERY_CAPS:
