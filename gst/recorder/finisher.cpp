@@ -244,6 +244,38 @@ Finisher::warning (GQuark domain, gint code, const std::string &text,
   post_message (bin_, false, domain, code, text, debug);
 }
 
+bool
+Finisher::open_mark_log (const std::string &path, std::string *why)
+{
+  mark_log_.close ();
+  return path.empty () || mark_log_.open (path, why);
+}
+
+void
+Finisher::post_marks_now (std::vector<GstStructure *> &marks, int rate)
+{
+  for (GstStructure *s : marks)
+    {
+      GST_INFO_OBJECT (bin_, "%" GST_PTR_FORMAT, s);
+      mark_log_.write_mark (s, rate);
+      gst_element_post_message (bin_,
+                                gst_message_new_element (GST_OBJECT (bin_), s));
+    }
+  marks.clear ();
+}
+
+void
+Finisher::post_marks (std::vector<GstStructure *> marks, int rate)
+{
+  if (marks.empty ())
+    return;
+  {
+    std::lock_guard<std::mutex> lk (lock_);
+    in_flight_++;
+  }
+  forward ([&] { post_marks_now (marks, rate); });
+}
+
 void
 Finisher::inputs_ended ()
 {
@@ -321,6 +353,9 @@ Finisher::finish_locked (std::unique_lock<std::mutex> &lk, Status status)
   const char *name = status == Status::kOk      ? "ok"
                      : status == Status::kError ? "error"
                                                 : "timeout";
+  int rate = 0;
+  std::vector<GstStructure *> marks = hooks_.flush_marks (&rate);
+  post_marks_now (marks, rate);
   GstStructure *s = hooks_.report ();
   gst_structure_set (s, "status", G_TYPE_STRING, name, "errors", G_TYPE_UINT64,
                      errors, NULL);
@@ -329,6 +364,8 @@ Finisher::finish_locked (std::unique_lock<std::mutex> &lk, Status status)
   if (error)
     g_error_free (error);
   GST_INFO_OBJECT (bin_, "finished: %" GST_PTR_FORMAT, s);
+  mark_log_.write_done (s);
+  mark_log_.close ();
   gst_element_post_message (bin_,
                             gst_message_new_element (GST_OBJECT (bin_), s));
   gst_element_post_message (bin_, gst_message_new_eos (GST_OBJECT (bin_)));

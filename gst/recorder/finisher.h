@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "report.h"
 #include "session.h"
 
 namespace recorder
@@ -49,6 +50,9 @@ public:
     std::function<void (unsigned output, bool stalled)> fail_output;
     /* on-error=propagate: end every input now. */
     std::function<void ()> end_inputs;
+    /* Every mark not posted yet (an output that never finished), with the
+     * output's rate. */
+    std::function<std::vector<GstStructure *> (int *rate)> flush_marks;
   };
 
   Finisher (GstElement *bin, Hooks hooks);
@@ -71,6 +75,12 @@ public:
                          const std::string &caps);
   /* Output `output` made no progress for eos-timeout. */
   void output_stalled (unsigned output, const std::string &pad);
+  /* marks-location: the file each mark and the done line go to ("" for
+   * none), for the recording about to start. */
+  bool open_mark_log (const std::string &path, std::string *why);
+  /* Posts recorderbin-mark messages (taking the structures) and writes
+   * their lines; the done message waits for them. */
+  void post_marks (std::vector<GstStructure *> marks, int rate);
   /* Posts a WARNING from the bin (late or ignored events, dropped audio). */
   void warning (GQuark domain, gint code, const std::string &text,
                 const std::string &debug);
@@ -109,8 +119,11 @@ private:
                                gpointer user_data);
   Status status_locked () const;
 
+  void post_marks_now (std::vector<GstStructure *> &marks, int rate);
+
   GstElement *bin_; /* not owned: the finisher is part of it */
   Hooks hooks_;
+  MarkLog mark_log_; /* thread-safe itself */
 
   mutable std::mutex lock_;
   std::condition_variable finished_cond_;

@@ -25,6 +25,7 @@
 #include "finisher.h"
 #include "gstrecorderbinpad.h"
 #include "gstrecordermux.h"
+#include "report.h"
 #include "session.h"
 
 GST_DEBUG_CATEGORY (gst_recorder_bin_debug);
@@ -53,6 +54,7 @@ enum
   PROP_ON_ERROR,
   PROP_PAUSE_MODE,
   PROP_STATS,
+  PROP_MARKS_LOCATION,
 };
 
 namespace
@@ -69,6 +71,7 @@ struct Settings
   guint64 eos_timeout = DEFAULT_EOS_TIMEOUT;
   GstRecorderBinOnError on_error = DEFAULT_ON_ERROR;
   GstRecorderBinPauseMode pause_mode = DEFAULT_PAUSE_MODE;
+  gchar *marks_location = nullptr;
 };
 
 /* A copy of the settings for one start, owning its references. */
@@ -77,6 +80,7 @@ struct StartSettings : Settings
   explicit StartSettings (const Settings &s) : Settings (s)
   {
     location = g_strdup (s.location);
+    marks_location = g_strdup (s.marks_location);
     for (GstElement **e : { &encoder, &muxer, &sink })
       if (*e)
         gst_object_ref (*e);
@@ -84,6 +88,7 @@ struct StartSettings : Settings
   ~StartSettings ()
   {
     g_free (location);
+    g_free (marks_location);
     for (GstElement *e : { encoder, muxer, sink })
       if (e)
         gst_object_unref (e);
@@ -104,6 +109,7 @@ struct GstRecorderBinPrivate
   std::vector<std::string> locations; /* [fixed] while running */
   std::string location_pattern;       /* [fixed] while running */
   bool separate = false;              /* [fixed] one file per pad */
+  PadLayout layout;                   /* [fixed] while running */
   std::atomic<bool> running{ false }; /* past READY->PAUSED */
   /* READY->PAUSED failed and said why: what the chain says next about it
    * is its consequence. */
@@ -135,17 +141,11 @@ static GstStructure *
 counters (GstRecorderBin *self, const char *name)
 {
   GstRecorderBinPrivate *priv = self->priv;
-  PadStats t;
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    t = priv->session->totals ();
-  }
-  return gst_structure_new (
-      name, "committed-samples", G_TYPE_UINT64, t.committed_samples,
-      "interrupted-samples", G_TYPE_UINT64, t.interrupted_samples,
-      "silence-samples", G_TYPE_UINT64, t.silence_samples, "overlap-samples",
-      G_TYPE_UINT64, t.overlap_samples, "late-events", G_TYPE_UINT64,
-      t.late_events, "errors", G_TYPE_UINT64, priv->finisher->errors (), NULL);
+  GstStructure *s = gst_structure_new_empty (name);
+  const std::uint64_t errors = priv->finisher->errors ();
+  std::lock_guard<std::mutex> lk (priv->session->lock);
+  set_counters (s, *priv->session, priv->layout, errors);
+  return s;
 }
 
 static GstStructure *
@@ -520,6 +520,12 @@ start_recording (GstRecorderBin *self)
   priv->locations.clear ();
   priv->location_pattern = s.location ? s.location : "";
   priv->separate = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
+  std::string why;
+  if (!priv->finisher->open_mark_log (s.marks_location ? s.marks_location : "",
+                                      &why))
+    return start_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE,
+                        std::string ("Cannot write the marks to '")
+                            + s.marks_location + "': " + why);
   priv->finisher->start ((unsigned)groups.size (), s.eos_timeout,
                          s.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
                              ? ErrorMode::kPropagate
@@ -529,6 +535,10 @@ start_recording (GstRecorderBin *self)
       remove_outputs (self);
       return false;
     }
+  priv->layout = PadLayout{};
+  priv->layout.mix = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_MIX;
+  priv->layout.separate = priv->separate;
+  priv->layout.locations = priv->locations;
   return true;
 }
 
@@ -882,6 +892,10 @@ gst_recorder_bin_set_property (GObject *object, guint prop_id,
     case PROP_PAUSE_MODE:
       s.pause_mode = (GstRecorderBinPauseMode)g_value_get_enum (value);
       break;
+    case PROP_MARKS_LOCATION:
+      g_free (s.marks_location);
+      s.marks_location = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -933,6 +947,9 @@ gst_recorder_bin_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_PAUSE_MODE:
       g_value_set_enum (value, s.pause_mode);
       break;
+    case PROP_MARKS_LOCATION:
+      g_value_set_string (value, s.marks_location);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -966,6 +983,7 @@ gst_recorder_bin_finalize (GObject *object)
   GstRecorderBin *self = GST_RECORDER_BIN (object);
   GstRecorderBinPrivate *priv = self->priv;
   g_free (priv->settings.location);
+  g_free (priv->settings.marks_location);
   set_clock (self, nullptr);
   if (priv->mux)
     gst_object_unref (priv->mux);
@@ -1117,6 +1135,13 @@ install_properties (GObjectClass *gobject_class)
                          GST_TYPE_RECORDER_BIN_PAUSE_MODE, DEFAULT_PAUSE_MODE,
                          rw_ready));
   g_object_class_install_property (
+      gobject_class, PROP_MARKS_LOCATION,
+      g_param_spec_string (
+          "marks-location", "Marks location",
+          "Also write every recorderbin-mark, then the done message, to this "
+          "file as JSON Lines (one object per line, flushed as posted)",
+          NULL, rw_ready));
+  g_object_class_install_property (
       gobject_class, PROP_STATS,
       g_param_spec_boxed (
           "stats", "Statistics",
@@ -1165,6 +1190,9 @@ gst_recorder_bin_init (GstRecorderBin *self)
     fail_output (self, output, stalled);
   };
   hooks.end_inputs = [self] { gst_recorder_mux_end_inputs (mux_of (self)); };
+  hooks.flush_marks = [self] (int *rate) {
+    return gst_recorder_mux_take_marks (mux_of (self), rate);
+  };
   priv->finisher = std::make_unique<Finisher> (GST_ELEMENT (self), hooks);
   priv->mux = GST_ELEMENT (gst_object_ref (
       gst_recorder_mux_new (priv->session, priv->finisher.get ())));

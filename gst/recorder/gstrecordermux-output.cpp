@@ -17,6 +17,7 @@
 
 #include "finisher.h"
 #include "gstrecordermux-private.h"
+#include "report.h"
 
 #define GST_CAT_DEFAULT gst_recorder_mux_debug
 
@@ -187,8 +188,13 @@ negotiate (OutputGlue *o, Time start)
   }
   const GstAudioInfo info = output_format (o, rate, first);
   o->caps = gst_audio_info_to_caps (&info);
-  o->mix = std::make_unique<Mixdown> (o->plan.combine, pads, info,
-                                      start == kTimeNone ? 0 : start);
+  auto mix = std::make_unique<Mixdown> (o->plan.combine, pads, info,
+                                        start == kTimeNone ? 0 : start);
+  {
+    /* The finisher may read the mix's grid for the marks. */
+    std::lock_guard<std::mutex> lk (session.lock);
+    o->mix = std::move (mix);
+  }
   o->rate = rate;
   GST_INFO_OBJECT (o->pad,
                    "recording from %" GST_TIME_FORMAT " as %" GST_PTR_FORMAT,
@@ -288,6 +294,61 @@ push_block (OutputGlue *o, GstBuffer *buf)
   return false;
 }
 
+/* The file sample of `mark` on output `out` (DESIGN section 10): its
+ * frame on the output grid, less what the whole-recording pause cut out
+ * before it in collapse mode. Called with Session::lock held. */
+std::uint64_t
+mark_sample (const Session &session, const OutputShared &out,
+             const Mixdown &mix, const Mark &mark)
+{
+  const std::uint64_t frame = mix.frame_of (mark.effect);
+  const Time origin = mix.time_of (0);
+  const std::uint64_t removed = out.gate.removed_before (
+      mark.effect, origin, (std::uint32_t)GST_AUDIO_INFO_RATE (&mix.info ()));
+  (void)session;
+  return frame - std::min (frame, removed);
+}
+
+/* Takes the marks of output `o` whose place is decided: written past (all
+ * of them at the end). Called with Session::lock held. */
+std::vector<GstStructure *>
+take_marks (Session &session, OutputGlue *o, bool all)
+{
+  std::vector<GstStructure *> ready;
+  if (!o->mix)
+    return ready;
+  OutputShared &out = *session.outputs.at (o->index);
+  for (auto it = session.marks.begin (); it != session.marks.end ();)
+    {
+      if (it->output != o->index
+          || (!all && o->mix->frame_of (it->effect) > o->mix->written ()))
+        {
+          ++it;
+          continue;
+        }
+      ready.push_back (mark_structure (
+          session, *it, mark_sample (session, out, *o->mix, *it)));
+      if (it->pad >= 0 && session.pads.count ((unsigned)it->pad))
+        session.pad ((unsigned)it->pad).marks_posted++;
+      it = session.marks.erase (it);
+    }
+  return ready;
+}
+
+void
+post_marks (OutputGlue *o, bool all)
+{
+  Session &session = *o->mux->priv->session;
+  std::vector<GstStructure *> ready;
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    if (session.marks.empty ())
+      return;
+    ready = take_marks (session, o, all);
+  }
+  o->mux->priv->finisher->post_marks (std::move (ready), o->rate);
+}
+
 /* Writes every frame all pads can give, and frees their queues. */
 void
 write_ready (OutputGlue *o, bool failed)
@@ -357,6 +418,7 @@ finish_output (OutputGlue *o, bool failed)
       push_block (o, prepare_empty_file (o->plan.empty, o->plan.encoder,
                                          o->mix->info ()));
     }
+  post_marks (o, true);
   gst_pad_push_event (o->pad, gst_event_new_eos ());
   o->eos_sent = true;
 }
@@ -399,6 +461,7 @@ output_loop (gpointer data)
     negotiate (o, start);
   convert_items (o, failed);
   write_ready (o, failed);
+  post_marks (o, false);
   if (o->mix->all_ended () && !o->eos_sent)
     finish_output (o, failed);
 }
@@ -417,9 +480,9 @@ gst_recorder_mux_src_activate_mode (GstPad *pad, GstObject *, GstPadMode mode,
   Session &session = *o->mux->priv->session;
   if (active)
     {
-      o->reset ();
       {
         std::lock_guard<std::mutex> lk (session.lock);
+        o->reset ();
         session.outputs.at (o->index)->flushing = false;
       }
       return gst_pad_start_task (pad, output_loop, o, NULL);
@@ -431,6 +494,7 @@ gst_recorder_mux_src_activate_mode (GstPad *pad, GstObject *, GstPadMode mode,
     out.work.notify_all ();
   }
   const gboolean ret = gst_pad_stop_task (pad);
+  std::lock_guard<std::mutex> lk (session.lock);
   o->reset ();
   return ret;
 }
@@ -525,6 +589,25 @@ gst_recorder_mux_remove_outputs (GstRecorderMux *self)
         gst_element_remove_pad (GST_ELEMENT (self), o->pad);
       }
   self->priv->outputs.clear ();
+}
+
+std::vector<GstStructure *>
+gst_recorder_mux_take_marks (GstRecorderMux *self, gint *rate)
+{
+  Session &session = *self->priv->session;
+  std::vector<GstStructure *> all;
+  *rate = 0;
+  std::lock_guard<std::mutex> lk (session.lock);
+  for (auto &o : self->priv->outputs)
+    if (o && o->mix)
+      {
+        std::vector<GstStructure *> some = take_marks (session, o.get (), true);
+        all.insert (all.end (), some.begin (), some.end ());
+        if (*rate == 0)
+          *rate = o->rate;
+      }
+  session.marks.clear (); /* outputs that never started decide nothing */
+  return all;
 }
 
 guint64

@@ -37,7 +37,8 @@ struct InputGlue
 };
 
 /* What one output's task keeps; touched by it alone (and by activation,
- * while it is stopped), except the atomics. */
+ * while it is stopped), except the atomics, and `mix`, which it sets under
+ * Session::lock so that the finisher may read its grid. */
 struct OutputGlue
 {
   GstRecorderMux *mux = nullptr;

@@ -86,15 +86,17 @@ gst_recorder_mux_control (GstRecorderMux *self, unsigned index,
   Session &session = *self->priv->session;
   const char *kind = control_kind_name (control.kind);
   EventOutcome outcome = EventOutcome::kApplied;
-  Time at;
+  Mark mark;
   std::string what, why_ignored;
   {
     std::lock_guard<std::mutex> lk (session.lock);
+    mark.kind = control.kind;
     if (control_is_pad_kind (control.kind))
       {
         InputPad &pad = session.pad (index);
-        at = control.running_time == kTimeNone ? session.now_for (pad)
-                                               : control.running_time;
+        const Time at = control.running_time == kTimeNone
+                            ? session.now_for (pad)
+                            : control.running_time;
         switch (control.kind)
           {
           case ControlKind::kInterrupt:
@@ -111,27 +113,39 @@ gst_recorder_mux_control (GstRecorderMux *self, unsigned index,
             break;
           }
         what = std::string (kind) + " on pad " + pad.name;
+        mark.pad = (int)index;
+        mark.running_time = at;
+        mark.effect = pad.timeline.last_effect ();
+        mark.output = pad.output;
       }
     else
       {
         const bool pause = control.kind == ControlKind::kPauseRecording;
-        at = control.running_time == kTimeNone ? session.now_for_recording ()
-                                               : control.running_time;
+        const Time at = control.running_time == kTimeNone
+                            ? session.now_for_recording ()
+                            : control.running_time;
         for (auto &out : session.outputs)
           {
             const EventOutcome o
                 = pause ? out->gate.pause (at) : out->gate.resume (at);
-            if (out->index == 0 || o == EventOutcome::kLate)
-              outcome = o;
+            if (out->index == 0)
+              {
+                outcome = o;
+                mark.effect = out->gate.last_effect ();
+              }
           }
         what = kind;
         why_ignored = pause ? "already paused" : "not paused";
+        mark.running_time = at;
       }
+    mark.late = outcome == EventOutcome::kLate;
+    if (outcome != EventOutcome::kIgnored && !session.outputs.empty ())
+      session.marks.push_back (mark);
     session.advance ();
   }
   GST_INFO_OBJECT (self, "%s at %" GST_TIME_FORMAT, what.c_str (),
-                   GST_TIME_ARGS (at));
-  warn_outcome (self, outcome, what, why_ignored, at);
+                   GST_TIME_ARGS (mark.running_time));
+  warn_outcome (self, outcome, what, why_ignored, mark.running_time);
 }
 
 static void

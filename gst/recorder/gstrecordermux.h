@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include <memory>
+#include <vector>
 
 #include "chain.h"
 #include "control.h"
@@ -67,6 +68,11 @@ void gst_recorder_mux_end_inputs (GstRecorderMux *mux);
 /* Teardown: what was not heard by now is dropped from every pad that has
  * not ended. Any thread. */
 void gst_recorder_mux_drop_unheard (GstRecorderMux *mux);
+
+/* Every mark not posted yet, as recorderbin-mark structures (for the
+ * finisher, when an output could not finish), and the output rate. */
+std::vector<GstStructure *> gst_recorder_mux_take_marks (GstRecorderMux *mux,
+                                                         gint *rate);
 
 /* Frames written to output `output` so far (after the whole-recording
  * gate), and its rate (0 before it is known). */

@@ -16,6 +16,7 @@ RecordingGate::pause (Time p)
   if (open_)
     return EventOutcome::kIgnored;
   const bool late = position_ != kTimeNone && p < position_;
+  last_effect_ = late ? position_ : p;
   cuts_.push_back ({ p, kTimeNone });
   open_ = true;
   if (late)
@@ -29,11 +30,29 @@ RecordingGate::resume (Time r)
   if (!open_)
     return EventOutcome::kIgnored;
   const bool late = position_ != kTimeNone && r < position_;
+  last_effect_ = late ? position_ : r;
   cuts_.back ().r = std::max (r, cuts_.back ().p);
   open_ = false;
   if (late)
     late_events_++;
   return late ? EventOutcome::kLate : EventOutcome::kApplied;
+}
+
+std::uint64_t
+RecordingGate::removed_before (Time t, Time origin, std::uint32_t rate) const
+{
+  if (mode_ != Mode::kCollapse || rate == 0)
+    return 0;
+  auto frame
+      = [&] (Time x) { return x <= origin ? 0 : cut_index (x - origin, rate); };
+  std::uint64_t removed = 0;
+  for (const Cut &cut : cuts_)
+    {
+      const Time end = cut.r == kTimeNone ? t : std::min (cut.r, t);
+      if (cut.p < end)
+        removed += frame (end) - frame (cut.p);
+    }
+  return removed;
 }
 
 std::vector<RecordingGate::Span>

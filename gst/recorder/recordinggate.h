@@ -45,6 +45,13 @@ public:
    * parts to output, in order, and the pts of the first output sample. */
   std::vector<Span> process (Time pts, std::uint32_t rate,
                              std::uint64_t samples, Time &out_pts);
+  /* Where the last pause or resume takes effect: its time, or for a late
+   * one the first time it could still change. */
+  Time last_effect () const { return last_effect_; }
+  /* In collapse mode, the frames at `rate` of a stream starting at
+   * `origin` that the cuts remove before running time t; 0 in silence
+   * mode. */
+  std::uint64_t removed_before (Time t, Time origin, std::uint32_t rate) const;
   /* Running time reached by the input so far; kTimeNone if none. */
   Time position () const { return position_; }
   std::uint64_t late_events () const { return late_events_; }
@@ -66,6 +73,7 @@ private:
   std::uint64_t stream_pos_ = 0; /* input samples so far */
   std::uint64_t kept_ = 0;       /* output samples so far (collapse) */
   Time position_ = kTimeNone;
+  Time last_effect_ = kTimeNone;
   std::uint64_t late_events_ = 0;
   std::uint64_t silence_samples_ = 0;
 };

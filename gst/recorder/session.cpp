@@ -263,6 +263,7 @@ Session::reset_for_start ()
   start = kTimeNone;
   output_rate = 0;
   inputs_ended_reported = false;
+  marks.clear ();
   for (auto &[index, pad] : pads)
     {
       const Time holdback = pad->timeline.holdback ();
@@ -277,6 +278,7 @@ Session::reset_for_start ()
       pad->outbox_duration = 0;
       pad->staged_duration = 0;
       pad->warned_holdback = false;
+      pad->marks_posted = 0;
     }
   for (auto &out : outputs)
     {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "control.h"
 #include "horizon.h"
 #include "recordinggate.h"
 #include "timeline.h"
@@ -75,6 +76,19 @@ struct Outgoing
                        rate when the pad had one; may be null for silence */
 };
 
+/* An applied interrupt, pause, resume, pause-recording or
+ * resume-recording, until its place in the file is decided and it is
+ * posted as recorderbin-mark (DESIGN section 10). */
+struct Mark
+{
+  ControlKind kind = ControlKind::kInterrupt;
+  int pad = -1;          /* session pad index; -1: the whole recording */
+  Time running_time = 0; /* as applied, "now" resolved */
+  Time effect = 0;       /* running time where it takes effect */
+  bool late = false;
+  unsigned output = 0; /* the output whose writing decides it */
+};
+
 enum class ErrorMode
 {
   kContain,
@@ -111,6 +125,7 @@ struct InputPad
   Time outbox_duration = 0;
   Time staged_duration = 0; /* taken by the output, not written yet */
   bool warned_holdback = false;
+  std::uint64_t marks_posted = 0;
 
   Time queued () const { return outbox_duration + staged_duration; }
 };
@@ -151,6 +166,7 @@ public:
   ErrorMode error_mode = ErrorMode::kContain;
   Time stall_timeout = 5 * kSecond;
   bool inputs_ended_reported = false; /* the finisher was told */
+  std::deque<Mark> marks;             /* applied, not posted yet */
 
   /* Running time now: the clock's in a live pipeline, else kTimeNone. */
   Time clock_now () const;

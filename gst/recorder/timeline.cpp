@@ -80,6 +80,49 @@ PadTimeline::Piece::trim_head (std::uint64_t m)
 
 /* ---- PadTimeline --------------------------------------------------------- */
 
+PadTimeline::RateCounts &
+PadTimeline::counts (std::uint32_t rate)
+{
+  for (RateCounts &c : counts_)
+    if (c.rate == rate)
+      return c;
+  counts_.push_back (RateCounts{ rate });
+  return counts_.back ();
+}
+
+PadStats
+PadTimeline::stats () const
+{
+  PadStats s;
+  s.late_events = late_events_;
+  for (const RateCounts &c : counts_)
+    {
+      s.committed_samples += c.committed;
+      s.interrupted_samples += c.interrupted;
+      s.silence_samples += c.silence;
+      s.overlap_samples += c.overlap;
+      if (c.rate == 0)
+        continue;
+      s.committed_time += samples_to_time (c.committed, c.rate);
+      s.interrupted_time += samples_to_time (c.interrupted, c.rate);
+      s.silence_time += samples_to_time (c.silence, c.rate);
+      s.overlap_time += samples_to_time (c.overlap, c.rate);
+    }
+  return s;
+}
+
+Time
+PadTimeline::effect_at (Time t) const
+{
+  Time effect = t;
+  for (const auto &[start, piece] : held_)
+    if (piece.start () < t && piece.end () > t)
+      effect = piece.time_of (piece.index_at (t));
+  if (is_late (effect) && committed_through_ != kTimeNone)
+    effect = std::max (effect, committed_through_);
+  return effect;
+}
+
 void
 PadTimeline::set_rate (std::uint32_t rate)
 {
@@ -160,7 +203,7 @@ PadTimeline::hold (Piece piece)
               rest.push_back (std::move (part));
               continue;
             }
-          stats_.overlap_samples += b - a;
+          counts (part.rate).overlap += b - a;
           if (a > part.run_index)
             {
               Piece left = part;
@@ -311,6 +354,7 @@ PadTimeline::enforce_pending_holdback ()
       if (duration <= excess)
         {
           dropped += oldest.count;
+          counts (oldest.rate).interrupted += oldest.count;
           held -= duration;
           pending_.erase (pending_.begin ());
           continue;
@@ -318,10 +362,10 @@ PadTimeline::enforce_pending_holdback ()
       std::uint64_t n = cut_index (excess, oldest.rate);
       n = std::max<std::uint64_t> (n, 1);
       dropped += n;
+      counts (oldest.rate).interrupted += n;
       oldest.trim_head (oldest.run_index + n);
       break;
     }
-  stats_.interrupted_samples += dropped;
   return dropped;
 }
 
@@ -369,6 +413,7 @@ PadTimeline::pause (Time p)
   if (paused_)
     return EventOutcome::kIgnored;
   const bool late = is_late (p);
+  last_effect_ = effect_at (p);
 
   split_off_pending (p);
   if (run_.open)
@@ -383,7 +428,7 @@ PadTimeline::pause (Time p)
   paused_ = true;
   pause_at_ = p;
   if (late)
-    stats_.late_events++;
+    late_events_++;
   return late ? EventOutcome::kLate : EventOutcome::kApplied;
 }
 
@@ -393,6 +438,9 @@ PadTimeline::resume (Time r)
   if (!paused_)
     return EventOutcome::kIgnored;
   const bool late = is_late (r);
+  last_effect_ = late && committed_through_ != kTimeNone
+                     ? std::max (r, committed_through_)
+                     : r;
 
   /* Each run's unheard part moves as one block: its first unheard sample is
    * heard at r (unless it was scheduled at or after r anyway). */
@@ -456,7 +504,7 @@ PadTimeline::resume (Time r)
   history_.push_back ({ pause_at_, std::max (r, pause_at_) });
   paused_ = false;
   if (late)
-    stats_.late_events++;
+    late_events_++;
   return late ? EventOutcome::kLate : EventOutcome::kApplied;
 }
 
@@ -464,6 +512,7 @@ EventOutcome
 PadTimeline::interrupt (Time t)
 {
   const bool late = is_late (t);
+  last_effect_ = effect_at (t);
 
   Time newest = kTimeNone;
   for (auto it = held_.begin (); it != held_.end ();)
@@ -472,7 +521,7 @@ PadTimeline::interrupt (Time t)
       if (piece.end () > t)
         {
           const std::uint64_t m = piece.index_at (t);
-          stats_.interrupted_samples += piece.run_index + piece.count - m;
+          counts (piece.rate).interrupted += piece.run_index + piece.count - m;
           if (m == piece.run_index)
             {
               it = held_.erase (it);
@@ -487,7 +536,7 @@ PadTimeline::interrupt (Time t)
   if (paused_)
     {
       for (const Piece &piece : pending_)
-        stats_.interrupted_samples += piece.count;
+        counts (piece.rate).interrupted += piece.count;
       pending_.clear ();
       paused_ = false;
     }
@@ -495,7 +544,7 @@ PadTimeline::interrupt (Time t)
     newest_end_ = (newest == kTimeNone || newest < t) ? t : newest;
   run_.open = false;
   if (late)
-    stats_.late_events++;
+    late_events_++;
   return late ? EventOutcome::kLate : EventOutcome::kApplied;
 }
 
@@ -592,7 +641,7 @@ PadTimeline::emit_silence (std::int64_t until, std::vector<Chunk> &out)
   grid_pos_ = until;
   out.push_back (
       { nullptr, 0, n, grid_rate_, pts, grid_time (grid_pos_) - pts });
-  stats_.silence_samples += n;
+  counts (grid_rate_).silence += n;
 }
 
 void
@@ -612,7 +661,7 @@ PadTimeline::emit_piece (const Piece &piece, std::vector<Chunk> &out)
       /* Overlaps what is already committed: the newcomer loses. */
       const std::uint64_t lost = std::min<std::uint64_t> (
           part.count, static_cast<std::uint64_t> (grid_pos_ - at));
-      stats_.overlap_samples += lost;
+      counts (part.rate).overlap += lost;
       part.trim_head (part.run_index + lost);
       at += static_cast<std::int64_t> (lost);
       if (part.count == 0)
@@ -623,7 +672,7 @@ PadTimeline::emit_piece (const Piece &piece, std::vector<Chunk> &out)
   grid_pos_ += static_cast<std::int64_t> (part.count);
   out.push_back ({ part.payload, part.offset, part.count, part.rate, pts,
                    grid_time (grid_pos_) - pts });
-  stats_.committed_samples += part.count;
+  counts (part.rate).committed += part.count;
 }
 
 void
@@ -678,7 +727,7 @@ PadTimeline::finish (std::vector<Chunk> &out)
   if (paused_)
     {
       for (const Piece &piece : pending_)
-        stats_.interrupted_samples += piece.count;
+        counts (piece.rate).interrupted += piece.count;
       pending_.clear ();
       paused_ = false;
     }

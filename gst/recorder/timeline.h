@@ -59,6 +59,11 @@ struct PadStats
   std::uint64_t silence_samples = 0;
   std::uint64_t overlap_samples = 0;
   std::uint64_t late_events = 0;
+  /* The same counts as durations: exact sums at each rate the pad had. */
+  Time committed_time = 0;
+  Time interrupted_time = 0;
+  Time silence_time = 0;
+  Time overlap_time = 0;
 };
 
 enum class EventOutcome
@@ -101,6 +106,12 @@ public:
   EventOutcome interrupt (Time t);
   EventOutcome pause (Time p);
   EventOutcome resume (Time r);
+  /* Where the last event applied takes effect on this pad's output, as a
+   * running time: an interrupt, the first sample after the audio it cut
+   * (or t); a pause, the first sample of its silence; a resume, the first
+   * sample of the resumed audio (r); a late event, the first sample it
+   * could still change. */
+  Time last_effect () const { return last_effect_; }
   bool paused () const { return paused_; }
 
   /* Anchors the output: the first chunk starts at `recording_start`. */
@@ -122,7 +133,7 @@ public:
   /* The horizon the holdback alone imposes: newest_end - holdback. */
   Time holdback_horizon () const;
   bool holds_audio () const { return !held_.empty () || !pending_.empty (); }
-  const PadStats &stats () const { return stats_; }
+  PadStats stats () const;
 
 private:
   /* Samples [run_index, run_index + count) of one run, all from one payload.
@@ -200,8 +211,21 @@ private:
   bool is_late (Time t) const;
   Time grid_time (std::int64_t index) const;
 
+  /* Samples counted at one rate. */
+  struct RateCounts
+  {
+    std::uint32_t rate;
+    std::uint64_t committed = 0, interrupted = 0, silence = 0, overlap = 0;
+  };
+  RateCounts &counts (std::uint32_t rate);
+  /* Where an event at t takes effect: the first held sample at or after
+   * t, else t; no earlier than what is already committed. */
+  Time effect_at (Time t) const;
+
   Time holdback_;
-  PadStats stats_;
+  Time last_effect_ = kTimeNone;
+  std::uint64_t late_events_ = 0;
+  std::vector<RateCounts> counts_;
 
   Run run_;
   std::uint64_t next_run_id_ = 1;
