@@ -8,7 +8,8 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libjson-glib-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-base-apps
-  python3-gi gir1.2-gst-plugins-base-1.0
+  python3-gi python3-gst-1.0 gir1.2-gst-plugins-base-1.0
+  clang libclang-rt-dev
   ffmpeg valgrind
 )
 

@@ -208,7 +208,6 @@ main (int argc, char **argv)
   const gchar *location = argc > 1 ? argv[1] : "call.ogg";
 
   App app;
-  app.loop = g_main_loop_new (NULL, FALSE);
   app.pipeline = gst_pipeline_new ("call");
   app.recorder = gst_element_factory_make ("recorderbin", "recorder");
   GstElement *caller = gst_element_factory_make ("audiotestsrc", "caller");
@@ -219,6 +218,7 @@ main (int argc, char **argv)
                   "GST_PLUGIN_PATH to the directory of libgstrecorder.so)\n");
       return 1;
     }
+  app.loop = g_main_loop_new (NULL, FALSE);
 
   g_object_set (app.recorder, "location", location, "format", 0 /* ogg-opus */,
                 "eos-timeout", (guint64)2 * GST_SECOND, NULL);

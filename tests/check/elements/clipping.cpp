@@ -380,7 +380,10 @@ struct Recording
     fail_unless (result.got_eos, "no EOS (timed out: %d)", result.timed_out);
     fail_unless (result.errors.empty (), "an ERROR was posted");
     fail_unless_equals_int ((int)result.done.size (), 1);
-    fail_unless_equals_string (result.done_status ().c_str (), "ok");
+    {
+      const std::string status = result.done_status ();
+      fail_unless_equals_string (status.c_str (), "ok");
+    }
     for (size_t i = 0; i < feeds.size (); i++)
       fail_unless (last_flow[i] == GST_FLOW_OK, "pad %u: %s", (unsigned)i,
                    gst_flow_get_name (last_flow[i]));
@@ -1458,7 +1461,10 @@ GST_START_TEST (test_live_horizon_follows_clock)
 
   fail_unless (result.got_eos);
   fail_unless (result.errors.empty ());
-  fail_unless_equals_string (result.done_status ().c_str (), "ok");
+  {
+    const std::string status = result.done_status ();
+    fail_unless_equals_string (status.c_str (), "ok");
+  }
   fail_unless_equals_uint64 (committed, n);
   rtest::Pcm pcm;
   fail_unless (rtest::read_wav (path, pcm));

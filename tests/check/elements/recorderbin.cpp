@@ -314,7 +314,10 @@ assert_clean (const rtest::RunResult &r)
                rtest::describe_messages (r.errors).c_str ());
   fail_unless (r.got_eos, "no EOS");
   fail_unless_equals_int ((int)r.done.size (), 1);
-  fail_unless_equals_string (r.done_status ().c_str (), "ok");
+  {
+    const std::string status = r.done_status ();
+    fail_unless_equals_string (status.c_str (), "ok");
+  }
 }
 
 /* Asserts frames [from, from + n) of channel `ch` of `pcm` equal fn (first +
