@@ -443,6 +443,8 @@ output_loop (gpointer data)
           }
         if (!o->eos_sent && take_items (session, out, o))
           break;
+        if (!o->eos_sent && o->pads_ended && session.all_pads_finished ())
+          break;
         if (!o->eos_sent && session.live && session.clock
             && session.start != kTimeNone)
           {
@@ -460,9 +462,24 @@ output_loop (gpointer data)
   if (!o->mix)
     negotiate (o, start);
   convert_items (o, failed);
+  o->pads_ended = o->mix->all_ended ();
+  if (o->pads_ended)
+    {
+      /* Every file of the recording ends at its end. */
+      std::lock_guard<std::mutex> lk (session.lock);
+      if (!session.all_pads_finished ())
+        o->pads_ended = true;
+      else if (session.recording_end () != kTimeNone)
+        o->mix->extend_to (o->mix->frame_of (session.recording_end ()));
+    }
   write_ready (o, failed);
   post_marks (o, false);
-  if (o->mix->all_ended () && !o->eos_sent)
+  bool all_finished;
+  {
+    std::lock_guard<std::mutex> lk (session.lock);
+    all_finished = session.all_pads_finished ();
+  }
+  if (o->pads_ended && all_finished && !o->eos_sent)
     finish_output (o, failed);
 }
 } // namespace

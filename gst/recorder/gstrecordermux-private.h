@@ -48,6 +48,7 @@ struct OutputGlue
   std::unique_ptr<Mixdown> mix;
   GstCaps *caps = nullptr;
   bool eos_sent = false;
+  bool pads_ended = false;   /* all its pads ended: waits for the others */
   bool chain_failed = false; /* a push failed: push no more audio */
   std::atomic<guint64> written{ 0 };
   std::atomic<gint> rate{ 0 };
@@ -59,7 +60,7 @@ struct OutputGlue
     if (caps)
       gst_caps_unref (caps);
     caps = nullptr;
-    eos_sent = chain_failed = false;
+    eos_sent = pads_ended = chain_failed = false;
     written = 0;
     rate = 0;
     items.clear ();

@@ -339,8 +339,8 @@ Mixdown::ready () const
       if (!s->ended)
         until = std::min (until, s->produced);
     }
-  if (until == UINT64_MAX)
-    until = longest; /* every pad ended: the longest one decides the end */
+  if (until == UINT64_MAX) /* every pad ended: the longest one decides */
+    until = std::max (longest, end_floor_);
   return until > written_ ? until - written_ : 0;
 }
 

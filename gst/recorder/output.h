@@ -48,6 +48,9 @@ public:
   /* A pad that can give nothing more: it contributes silence. */
   void end_pad (unsigned slot);
 
+  /* The output ends no earlier than frame `frames`: silence fills up to
+   * it after every pad ended (files of one recording end together). */
+  void extend_to (std::uint64_t frames) { end_floor_ = frames; }
   /* Frames every pad can give now (pads that ended give silence). */
   std::uint64_t ready () const;
   bool all_ended () const;
@@ -75,6 +78,7 @@ private:
   GstAudioConverter *mix_out_ = nullptr; /* kMix: F32 mono -> out_ */
   Time start_;
   std::uint64_t written_ = 0;
+  std::uint64_t end_floor_ = 0;
   std::vector<std::unique_ptr<Stage>> stages_;
 };
 

@@ -99,6 +99,24 @@ Session::all_input_ended () const
   return true;
 }
 
+bool
+Session::all_pads_finished () const
+{
+  for (const auto &[index, pad] : pads)
+    if (!pad->finished)
+      return false;
+  return true;
+}
+
+Time
+Session::recording_end () const
+{
+  Time end = kTimeNone;
+  for (const auto &[index, pad] : pads)
+    end = later_of (end, pad->timeline.committed_end ());
+  return end;
+}
+
 void
 Session::decide_start ()
 {
@@ -151,7 +169,9 @@ Session::finish_pad (InputPad &pad)
   queue_chunks (pad, chunks);
   pad.finished = true;
   pad.outbox.push_back ({ Chunk{}, nullptr });
-  outputs.at (pad.output)->ended_pending = true;
+  /* Every output: each file ends at the recording's end. */
+  for (auto &out : outputs)
+    out->ended_pending = true;
 }
 
 void

@@ -180,6 +180,11 @@ public:
    * has a block to write (or an end, or the start) to take. */
   void advance ();
   bool all_input_ended () const;
+  /* Every pad's timeline is finished: the recording's end is known. */
+  bool all_pads_finished () const;
+  /* The recording's end: the latest end of any pad's output; kTimeNone
+   * before the start. */
+  Time recording_end () const;
   PadStats totals () const;
   void reset_for_start ();
 
