@@ -9,15 +9,19 @@
 # synthesizer does. At 2 s the caller barges in: the application emits
 # `interrupt` for sink_1 at "now", and the unplayed rest of the utterance never
 # reaches the file. At 3 s it sends EOS and waits for the `recorderbin-done`
-# message, which it prints.
+# message. It prints every `recorderbin-mark` (where, in the file, the caller
+# barged in), the done message and its per-pad report, and writes the marks
+# to a JSON Lines file next to the recording.
 #
 #   GST_PLUGIN_PATH=build/gst/recorder tests/examples/record_call.py [out]
 #
-# Exits 0 only if the done message arrived with status "ok" and the barge-in
-# discarded audio.
+# Exits 0 only if the done message arrived with status "ok", the barge-in
+# discarded audio and was marked at its place in the file, and the mark log
+# ends with the done line.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import json
 import math
 import struct
 import sys
@@ -58,6 +62,35 @@ def agent_speech():
         pts += BUFFER_DURATION
 
 
+def print_done(s):
+    print("recorderbin-done:")
+    for i in range(s.n_fields()):
+        name = s.nth_field_name(i)
+        if name == "pads":
+            continue
+        value = s.get_value(name)
+        if isinstance(value, GLib.Error):
+            value = value.message
+        print("  %-20s %s" % (name, value))
+    # The per-pad report: one structure per pad, in pad order.
+    print("  pads:")
+    for pad in s.get_value("pads"):
+        print(
+            "    %s (channel %d): first audio at %s, %.3f s committed, "
+            "%.3f s cut off, %d marks"
+            % (
+                pad.get_string("pad"),
+                pad.get_value("channel"),
+                "none"
+                if pad.get_value("first-audio") == Gst.CLOCK_TIME_NONE
+                else "%.3f s" % (pad.get_value("first-audio") / Gst.SECOND),
+                pad.get_value("committed-time") / Gst.SECOND,
+                pad.get_value("interrupted-time") / Gst.SECOND,
+                pad.get_value("marks"),
+            )
+        )
+
+
 def running_time(pipeline):
     clock = pipeline.get_clock()
     if clock is None:
@@ -83,7 +116,9 @@ def main():
         )
         return 1
 
+    marks_location = location + ".marks.jsonl"
     recorder.set_property("location", location)
+    recorder.set_property("marks-location", marks_location)
     recorder.set_property("format", "ogg-opus")
     recorder.set_property("eos-timeout", 2 * Gst.SECOND)
     caller.set_property("is-live", True)
@@ -110,20 +145,26 @@ def main():
     agent.get_static_pad("src").link(agent_pad)
 
     loop = GLib.MainLoop()
-    state = {"interrupted": False, "eos_sent": False, "done": None}
+    state = {"interrupted": False, "eos_sent": False, "done": None, "marks": []}
 
     def on_message(bus, msg):
         if msg.type == Gst.MessageType.ELEMENT:
             s = msg.get_structure()
+            if msg.src == recorder and s and s.has_name("recorderbin-mark"):
+                state["marks"].append(s.copy())
+                print(
+                    "mark: %s on %s at %.3f s, file sample %d%s"
+                    % (
+                        s.get_string("kind"),
+                        s.get_string("pad") or "the recording",
+                        s.get_value("running-time") / Gst.SECOND,
+                        s.get_value("sample"),
+                        " (late)" if s.get_value("late") else "",
+                    )
+                )
             if msg.src == recorder and s and s.has_name("recorderbin-done"):
                 state["done"] = s.copy()
-                print("recorderbin-done:")
-                for i in range(s.n_fields()):
-                    name = s.nth_field_name(i)
-                    value = s.get_value(name)
-                    if isinstance(value, GLib.Error):
-                        value = value.message
-                    print("  %-20s %s" % (name, value))
+                print_done(s)
         elif msg.type in (Gst.MessageType.WARNING, Gst.MessageType.ERROR):
             is_error = msg.type == Gst.MessageType.ERROR
             err, _ = msg.parse_error() if is_error else msg.parse_warning()
@@ -193,7 +234,17 @@ def main():
     if not ok or interrupted == 0:
         print("FAIL: the barge-in discarded nothing", file=sys.stderr)
         return 1
-    print("recorded %s" % location)
+    interrupts = [m for m in state["marks"] if m.get_string("kind") == "interrupt"]
+    if len(interrupts) != 1 or interrupts[0].get_string("pad") != "sink_1":
+        print("FAIL: the barge-in was not marked once on sink_1", file=sys.stderr)
+        return 1
+    with open(marks_location) as f:
+        lines = [json.loads(line) for line in f]
+    if not lines or lines[-1]["kind"] != "done" or len(lines) != len(state["marks"]) + 1:
+        print("FAIL: %s does not hold the marks and the done line" % marks_location,
+              file=sys.stderr)
+        return 1
+    print("recorded %s, marks in %s" % (location, marks_location))
     return 0
 
 
