@@ -29,6 +29,12 @@ struct Mixdown::Stage
   std::uint64_t base = 0;     /* output frame of data[head] */
   std::size_t head = 0;       /* bytes of data already written out */
   std::vector<guint8> data;
+  std::vector<guint8> scratch;
+  /* Input too short for the converter to give a frame yet, kept for the
+   * next call: GStreamer's converter cannot be asked for no output. One
+   * vector per plane of the input format. */
+  std::vector<std::vector<guint8>> carry;
+  gsize carry_frames = 0;
   bool ended = false;
 
   std::size_t bpf () const { return GST_AUDIO_INFO_BPF (&out); }
@@ -39,10 +45,18 @@ struct Mixdown::Stage
     conv = nullptr;
     in.reset ();
     passthrough = resampling = false;
+    carry.clear ();
+    carry_frames = 0;
   }
-  /* Room for `frames` more frames; returns where they go. */
+  /* Room for `frames` more frames; returns where they go (never null:
+   * a converter that gives no frame yet still needs somewhere to write). */
   guint8 *grow (std::uint64_t frames)
   {
+    if (frames == 0)
+      {
+        scratch.resize (64);
+        return scratch.data ();
+      }
     if (head > 0 && head >= data.size () / 2)
       {
         data.erase (data.begin (), data.begin () + (std::ptrdiff_t)head);
@@ -176,16 +190,57 @@ Mixdown::drain_to (Stage &s, std::uint64_t target)
           const gsize in = latency + 2
                            + (gsize)scale_floor (missing, (guint64)in_rate,
                                                  (guint64)out_rate);
-          const gsize n = gst_audio_converter_get_out_frames (s.conv, in);
-          gpointer out[1] = { s.grow (n) };
-          gst_audio_converter_samples (s.conv, GST_AUDIO_CONVERTER_FLAG_NONE,
-                                       NULL, in, out, n);
+          feed (s, nullptr, in);
         }
     }
   if (s.produced < target)
     append_silence (s, target - s.produced);
   else
     trim_to (s, target);
+}
+
+void
+Mixdown::feed (Stage &s, gpointer const *in, gsize frames)
+{
+  const GstAudioInfo &info = s.in->info;
+  const bool planar
+      = GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_NON_INTERLEAVED;
+  const gsize planes = planar ? (gsize)GST_AUDIO_INFO_CHANNELS (&info) : 1;
+  const gsize stride = planar ? (gsize)GST_AUDIO_INFO_BPS (&info)
+                              : (gsize)GST_AUDIO_INFO_BPF (&info);
+  const gsize total = s.carry_frames + frames;
+  const gsize n = gst_audio_converter_get_out_frames (s.conv, total);
+  if (n == 0 || s.carry_frames > 0)
+    {
+      /* Gather: the carried input, then this (or silence). */
+      s.carry.resize (planes);
+      for (gsize p = 0; p < planes; p++)
+        {
+          std::vector<guint8> &c = s.carry[p];
+          const gsize at = c.size ();
+          c.resize (at + frames * stride);
+          if (in)
+            memcpy (c.data () + at, in[p], frames * stride);
+          else
+            gst_audio_format_info_fill_silence (info.finfo, c.data () + at,
+                                                frames * stride);
+        }
+      s.carry_frames = total;
+      if (n == 0)
+        return;
+      std::vector<gpointer> gathered (planes);
+      for (gsize p = 0; p < planes; p++)
+        gathered[p] = s.carry[p].data ();
+      gpointer out[1] = { s.grow (n) };
+      gst_audio_converter_samples (s.conv, GST_AUDIO_CONVERTER_FLAG_NONE,
+                                   gathered.data (), total, out, n);
+      s.carry.clear ();
+      s.carry_frames = 0;
+      return;
+    }
+  gpointer out[1] = { s.grow (n) };
+  gst_audio_converter_samples (s.conv, GST_AUDIO_CONVERTER_FLAG_NONE,
+                               const_cast<gpointer *> (in), frames, out, n);
 }
 
 bool
@@ -260,12 +315,8 @@ Mixdown::convert (Stage &s, const Outgoing &item, std::string *why)
     }
   else
     {
-      const gsize n
-          = gst_audio_converter_get_out_frames (s.conv, chunk.samples);
-      gpointer out[1] = { s.grow (n) };
       if (!chunk.payload)
-        gst_audio_converter_samples (s.conv, GST_AUDIO_CONVERTER_FLAG_NONE,
-                                     NULL, chunk.samples, out, n);
+        feed (s, nullptr, chunk.samples);
       else
         {
           auto &p = static_cast<const BufferPayload &> (*chunk.payload);
@@ -285,9 +336,7 @@ Mixdown::convert (Stage &s, const Outgoing &item, std::string *why)
           for (gint i = 0; i < planes; i++)
             in_planes[(std::size_t)i] = static_cast<guint8 *> (abuf.planes[i])
                                         + chunk.offset * stride;
-          gst_audio_converter_samples (s.conv, GST_AUDIO_CONVERTER_FLAG_NONE,
-                                       in_planes.data (), chunk.samples, out,
-                                       n);
+          feed (s, in_planes.data (), chunk.samples);
           gst_audio_buffer_unmap (&abuf);
         }
     }
@@ -361,10 +410,10 @@ Mixdown::fill_block (guint8 *dst, std::uint64_t frames)
       /* Frames [written_, written_ + frames) the stage has. */
       const std::uint64_t have_end = std::min (s.produced, written_ + frames);
       const std::uint64_t n = have_end > written_ ? have_end - written_ : 0;
+      if (n == 0)
+        continue; /* before the check, data () may be null */
       const guint8 *src
           = s.data.data () + s.head + (written_ - s.base) * s.bpf ();
-      if (n == 0)
-        continue;
       switch (combine_)
         {
         case Combine::kKeep:

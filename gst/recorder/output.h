@@ -66,6 +66,9 @@ public:
 private:
   struct Stage;
   void drain_to (Stage &s, std::uint64_t target);
+  /* Feeds `frames` input frames (planes `in`, or silence when null) to the
+   * stage's converter. */
+  void feed (Stage &s, gpointer const *in, gsize frames);
   bool convert (Stage &s, const Outgoing &item, std::string *why);
   void append_silence (Stage &s, std::uint64_t frames);
   void trim_to (Stage &s, std::uint64_t target);
