@@ -27,18 +27,12 @@
 #include "gstrecordermux.h"
 #include "report.h"
 #include "session.h"
+#include "startup.h"
 
 GST_DEBUG_CATEGORY (gst_recorder_bin_debug);
 #define GST_CAT_DEFAULT gst_recorder_bin_debug
 
 using namespace recorder;
-
-#define DEFAULT_FORMAT GST_RECORDER_BIN_FORMAT_OGG_OPUS
-#define DEFAULT_RATE 48000
-#define DEFAULT_CHANNEL_MODE GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD
-#define DEFAULT_EOS_TIMEOUT (5 * GST_SECOND)
-#define DEFAULT_ON_ERROR GST_RECORDER_BIN_ON_ERROR_CONTAIN
-#define DEFAULT_PAUSE_MODE GST_RECORDER_BIN_PAUSE_MODE_SILENCE
 
 enum
 {
@@ -57,59 +51,16 @@ enum
   PROP_MARKS_LOCATION,
 };
 
-namespace
-{
-struct Settings
-{
-  gchar *location = nullptr;
-  GstRecorderBinFormat format = DEFAULT_FORMAT;
-  gint rate = DEFAULT_RATE;
-  GstRecorderBinChannelMode channel_mode = DEFAULT_CHANNEL_MODE;
-  GstElement *encoder = nullptr;
-  GstElement *muxer = nullptr;
-  GstElement *sink = nullptr;
-  guint64 eos_timeout = DEFAULT_EOS_TIMEOUT;
-  GstRecorderBinOnError on_error = DEFAULT_ON_ERROR;
-  GstRecorderBinPauseMode pause_mode = DEFAULT_PAUSE_MODE;
-  gchar *marks_location = nullptr;
-};
-
-/* A copy of the settings for one start, owning its references. */
-struct StartSettings : Settings
-{
-  explicit StartSettings (const Settings &s) : Settings (s)
-  {
-    location = g_strdup (s.location);
-    marks_location = g_strdup (s.marks_location);
-    for (GstElement **e : { &encoder, &muxer, &sink })
-      if (*e)
-        gst_object_ref (*e);
-  }
-  ~StartSettings ()
-  {
-    g_free (location);
-    g_free (marks_location);
-    for (GstElement *e : { encoder, muxer, sink })
-      if (e)
-        gst_object_unref (e);
-  }
-  StartSettings (const StartSettings &) = delete;
-  StartSettings &operator= (const StartSettings &) = delete;
-};
-} // namespace
-
 struct GstRecorderBinPrivate
 {
   std::shared_ptr<Session> session = std::make_shared<Session> ();
   std::unique_ptr<Finisher> finisher;
-  GstElement *mux = nullptr;          /* a child, and one reference */
-  Settings settings;                  /* object lock */
-  std::map<unsigned, GstPad *> pads;  /* application threads; pads own refs */
-  std::vector<Chain> chains;          /* object lock; one per file */
-  std::vector<std::string> locations; /* [fixed] while running */
-  std::string location_pattern;       /* [fixed] while running */
-  bool separate = false;              /* [fixed] one file per pad */
-  PadLayout layout;                   /* [fixed] while running */
+  GstElement *mux = nullptr;         /* a child, and one reference */
+  Settings settings;                 /* object lock */
+  std::map<unsigned, GstPad *> pads; /* object lock; the element owns them */
+  /* Its chains are read under the object lock (by messages from any
+   * thread); the rest is [fixed] while running. */
+  Recording recording;
   std::atomic<bool> running{ false }; /* past READY->PAUSED */
   /* READY->PAUSED failed and said why: what the chain says next about it
    * is its consequence. */
@@ -144,7 +95,7 @@ counters (GstRecorderBin *self, const char *name)
   GstStructure *s = gst_structure_new_empty (name);
   const std::uint64_t errors = priv->finisher->errors ();
   std::lock_guard<std::mutex> lk (priv->session->lock);
-  set_counters (s, *priv->session, priv->layout, errors);
+  set_counters (s, *priv->session, priv->recording.layout, errors);
   return s;
 }
 
@@ -155,18 +106,18 @@ done_report (GstRecorderBin *self)
   GstStructure *s = counters (self, "recorderbin-done");
   gint rate = 0;
   const guint64 samples = gst_recorder_mux_written (mux_of (self), 0, &rate);
-  const std::string &location = priv->location_pattern;
+  const std::string &location = priv->recording.location_pattern;
   gst_structure_set (
       s, "location", G_TYPE_STRING,
       location.empty () ? NULL : location.c_str (), "duration", G_TYPE_UINT64,
       rate > 0 ? samples_to_time (samples, (std::uint32_t)rate) : (guint64)0,
       "samples", G_TYPE_UINT64, samples, NULL);
-  if (priv->separate)
+  if (priv->recording.layout.separate)
     {
       GValue array = G_VALUE_INIT, v = G_VALUE_INIT;
       g_value_init (&array, GST_TYPE_ARRAY);
       g_value_init (&v, G_TYPE_STRING);
-      for (const std::string &l : priv->locations)
+      for (const std::string &l : priv->recording.locations)
         {
           g_value_set_string (&v, l.c_str ());
           gst_value_array_append_value (&array, &v);
@@ -273,275 +224,6 @@ gst_recorder_bin_release_pad (GstElement *element, GstPad *pad)
   priv->session->pads.erase (index);
 }
 
-/* ---- building a recording (READY->PAUSED) ---------------------------------
- */
-
-/* `pattern` with its one %u or %d replaced by `index`; false if it has not
- * exactly one (or has any other conversion). */
-static bool
-expand_location (const std::string &pattern, unsigned index, std::string *out)
-{
-  int found = 0;
-  out->clear ();
-  for (std::size_t i = 0; i < pattern.size (); i++)
-    {
-      if (pattern[i] != '%')
-        {
-          *out += pattern[i];
-          continue;
-        }
-      const char next = i + 1 < pattern.size () ? pattern[i + 1] : '\0';
-      i++;
-      if (next == '%')
-        *out += '%';
-      else if (next == 'u' || next == 'd')
-        {
-          *out += std::to_string (index);
-          found++;
-        }
-      else
-        return false;
-    }
-  return found == 1;
-}
-
-static bool
-start_error (GstRecorderBin *self, GQuark domain, gint code,
-             const std::string &text)
-{
-  self->priv->start_failed = true;
-  GError *err = g_error_new_literal (domain, code, text.c_str ());
-  gst_element_post_message (
-      GST_ELEMENT (self), gst_message_new_error (GST_OBJECT (self), err, NULL));
-  g_error_free (err);
-  return false;
-}
-
-/* Checks the settings a start needs, and what the format can take. */
-static bool
-check_settings (GstRecorderBin *self, const StartSettings &s,
-                const FormatSpec *spec, std::size_t n_pads)
-{
-  const bool separate
-      = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
-  if (!s.location && !s.sink)
-    return start_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-                        "No file to record to: set the 'location' property "
-                        "or give a 'sink' element");
-  if (separate && s.sink)
-    return start_error (
-        self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        "channel-mode=separate writes one file per pad: a 'sink' element "
-        "cannot be shared by them, set 'location' with %u instead");
-  std::string unused;
-  if (separate && !expand_location (s.location, 0, &unused))
-    return start_error (
-        self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        std::string ("channel-mode=separate needs a location with one %u "
-                     "(or %d) for the pad's index, as in call-%u.ogg: '")
-            + s.location + "' has none");
-  if (n_pads == 0)
-    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
-                        "Nothing to record: request a sink_%u pad before "
-                        "starting");
-  if (!s.encoder && s.rate > 0 && !rate_allowed (*spec, s.rate))
-    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                        std::string ("format=") + spec->nick
-                            + " cannot record at rate="
-                            + std::to_string (s.rate) + ": it takes "
-                            + rates_text (spec->rates) + " Hz");
-  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_PER_PAD && !s.encoder
-      && n_pads > spec->max_channels)
-    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                        std::string ("format=") + spec->nick + " holds at most "
-                            + std::to_string (spec->max_channels)
-                            + " channels: the recording has "
-                            + std::to_string (n_pads) + " pads");
-  return true;
-}
-
-/* The user's encoder must take the rate property's rate. */
-static bool
-check_encoder_rate (GstRecorderBin *self, GstElement *encoder, int rate)
-{
-  std::vector<int> rates;
-  if (rate <= 0 || encoder_takes_rate (encoder, rate, &rates))
-    return true;
-  std::string text = std::string ("The encoder ") + GST_OBJECT_NAME (encoder)
-                     + " cannot take rate=" + std::to_string (rate);
-  if (!rates.empty ())
-    text += ": it takes " + rates_text (rates) + " Hz";
-  return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, text);
-}
-
-static OutputPlan
-plan_for (const StartSettings &s, const FormatSpec *spec, std::size_t n_pads)
-{
-  OutputPlan plan;
-  plan.sample_format = spec->sample_format;
-  plan.ask_encoder = s.encoder != nullptr;
-  plan.max_channels = s.encoder ? kConverterMaxChannels : spec->max_channels;
-  plan.empty = s.encoder ? EmptyFile::kZeroLengthBuffer : spec->empty;
-  switch (s.channel_mode)
-    {
-    case GST_RECORDER_BIN_CHANNEL_MODE_MIX:
-      plan.combine = Combine::kMix;
-      plan.channels = 1;
-      break;
-    case GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE:
-      plan.combine = Combine::kKeep;
-      break;
-    default:
-      plan.combine = n_pads > 1 ? Combine::kInterleave : Combine::kKeep;
-      plan.channels = n_pads > 1 ? (unsigned)n_pads : 0;
-      break;
-    }
-  return plan;
-}
-
-static void
-remove_outputs (GstRecorderBin *self)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  gst_recorder_mux_remove_outputs (mux_of (self));
-  std::vector<Chain> chains;
-  GST_OBJECT_LOCK (self);
-  chains.swap (priv->chains);
-  GST_OBJECT_UNLOCK (self);
-  for (Chain &c : chains)
-    remove_chain (GST_ELEMENT (self), c);
-  std::lock_guard<std::mutex> lk (priv->session->lock);
-  priv->session->outputs.clear ();
-}
-
-/* One output (file) per `groups` entry: its chain, the mux's source pad for
- * it, and the session's shared part. */
-static bool
-build_outputs (GstRecorderBin *self, const StartSettings &s,
-               const FormatSpec *spec,
-               const std::vector<std::vector<unsigned>> &groups)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  const bool separate
-      = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
-  for (std::size_t k = 0; k < groups.size (); k++)
-    {
-      ChainRequest r;
-      r.spec = spec;
-      if (separate)
-        expand_location (s.location, groups[k][0], &r.location);
-      else if (s.location)
-        r.location = s.location;
-      r.encoder = s.encoder;
-      r.muxer = s.muxer;
-      r.sink = s.sink;
-      r.copy_user_stages = k > 0;
-      r.suffix = separate ? "_" + std::to_string (groups[k][0]) : "";
-      Chain chain;
-      if (!build_chain (GST_ELEMENT (self), r, chain))
-        return false;
-      if (k == 0 && s.encoder
-          && !check_encoder_rate (self, chain.encoder, s.rate))
-        {
-          remove_chain (GST_ELEMENT (self), chain);
-          return false;
-        }
-      priv->locations.push_back (r.location);
-      {
-        auto out = std::make_unique<OutputShared> ();
-        out->index = (unsigned)k;
-        out->pads = groups[k];
-        out->gate.set_mode (s.pause_mode == GST_RECORDER_BIN_PAUSE_MODE_COLLAPSE
-                                ? RecordingGate::Mode::kCollapse
-                                : RecordingGate::Mode::kSilence);
-        std::lock_guard<std::mutex> lk (priv->session->lock);
-        for (unsigned index : groups[k])
-          priv->session->pad (index).output = (unsigned)k;
-        priv->session->outputs.push_back (std::move (out));
-      }
-      OutputPlan plan = plan_for (s, spec, groups[k].size ());
-      plan.encoder = chain.encoder;
-      GstPad *src
-          = gst_recorder_mux_add_output (mux_of (self), (unsigned)k, plan);
-      GstPad *sink = chain.sink_pad ();
-      const GstPadLinkReturn link = gst_pad_link (src, sink);
-      gst_object_unref (sink);
-      GST_OBJECT_LOCK (self);
-      priv->chains.push_back (chain);
-      GST_OBJECT_UNLOCK (self);
-      if (link != GST_PAD_LINK_OK)
-        return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                            std::string ("Cannot feed raw audio to the "
-                                         "encoder ")
-                                + GST_OBJECT_NAME (chain.encoder));
-    }
-  return true;
-}
-
-static bool
-start_recording (GstRecorderBin *self)
-{
-  GstRecorderBinPrivate *priv = self->priv;
-  priv->start_failed = false;
-  GST_OBJECT_LOCK (self);
-  StartSettings s (priv->settings);
-  GST_OBJECT_UNLOCK (self);
-  const FormatSpec *spec = format_spec (s.format);
-  if (!spec)
-    return start_error (self, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                        "Unknown format " + std::to_string ((int)s.format));
-
-  std::vector<std::vector<unsigned>> groups;
-  std::vector<unsigned> all;
-  GST_OBJECT_LOCK (self);
-  for (const auto &[index, pad] : priv->pads)
-    all.push_back (index);
-  GST_OBJECT_UNLOCK (self);
-  if (!check_settings (self, s, spec, all.size ()))
-    return false;
-  if (s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE)
-    for (unsigned index : all)
-      groups.push_back ({ index });
-  else
-    groups.push_back (all);
-
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    Session &session = *priv->session;
-    session.outputs.clear ();
-    session.reset_for_start ();
-    session.error_mode = s.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
-                             ? ErrorMode::kPropagate
-                             : ErrorMode::kContain;
-    session.stall_timeout = s.eos_timeout;
-    session.live = false;
-    session.output_rate = s.rate > 0 ? (unsigned)s.rate : 0;
-  }
-  priv->locations.clear ();
-  priv->location_pattern = s.location ? s.location : "";
-  priv->separate = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_SEPARATE;
-  std::string why;
-  if (!priv->finisher->open_mark_log (s.marks_location ? s.marks_location : "",
-                                      &why))
-    return start_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE,
-                        std::string ("Cannot write the marks to '")
-                            + s.marks_location + "': " + why);
-  priv->finisher->start ((unsigned)groups.size (), s.eos_timeout,
-                         s.on_error == GST_RECORDER_BIN_ON_ERROR_PROPAGATE
-                             ? ErrorMode::kPropagate
-                             : ErrorMode::kContain);
-  if (!build_outputs (self, s, spec, groups))
-    {
-      remove_outputs (self);
-      return false;
-    }
-  priv->layout = PadLayout{};
-  priv->layout.mix = s.channel_mode == GST_RECORDER_BIN_CHANNEL_MODE_MIX;
-  priv->layout.separate = priv->separate;
-  priv->layout.locations = priv->locations;
-  return true;
-}
-
 /* ---- messages from the children ------------------------------------------ */
 
 /* The output whose chain `src` belongs to; -1 if none. */
@@ -550,7 +232,7 @@ output_of_source (GstRecorderBin *self, GstObject *src)
 {
   int found = -1;
   GST_OBJECT_LOCK (self);
-  const std::vector<Chain> &chains = self->priv->chains;
+  const std::vector<Chain> &chains = self->priv->recording.chains;
   for (std::size_t k = 0; k < chains.size () && found < 0; k++)
     for (GstElement *e : { chains[k].encoder, chains[k].muxer, chains[k].sink })
       if (e && src == GST_OBJECT (e))
@@ -784,6 +466,45 @@ set_clock (GstRecorderBin *self, GstClock *clock)
   session.base_time = gst_element_get_base_time (GST_ELEMENT (self));
 }
 
+static StartContext
+start_context (GstRecorderBin *self)
+{
+  GstRecorderBinPrivate *priv = self->priv;
+  return StartContext{ GST_ELEMENT (self), mux_of (self), *priv->session,
+                       *priv->finisher };
+}
+
+/* READY->PAUSED: a new recording of the pads requested so far. */
+static bool
+start (GstRecorderBin *self)
+{
+  GstRecorderBinPrivate *priv = self->priv;
+  priv->start_failed = false;
+  std::vector<unsigned> pads;
+  GST_OBJECT_LOCK (self);
+  StartSettings s (priv->settings);
+  for (const auto &[index, pad] : priv->pads)
+    pads.push_back (index);
+  GST_OBJECT_UNLOCK (self);
+  Recording rec;
+  if (!start_recording (start_context (self), s, pads, &rec))
+    return false;
+  GST_OBJECT_LOCK (self);
+  priv->recording = std::move (rec);
+  GST_OBJECT_UNLOCK (self);
+  return true;
+}
+
+static void
+stop (GstRecorderBin *self)
+{
+  std::vector<Chain> chains;
+  GST_OBJECT_LOCK (self);
+  chains.swap (self->priv->recording.chains);
+  GST_OBJECT_UNLOCK (self);
+  stop_recording (start_context (self), chains);
+}
+
 static GstStateChangeReturn
 gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
 {
@@ -792,7 +513,7 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
   switch (transition)
     {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!start_recording (self))
+      if (!start (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
@@ -819,7 +540,7 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
       if (ret == GST_STATE_CHANGE_FAILURE)
         {
           priv->finisher->stop ();
-          remove_outputs (self);
+          stop (self);
         }
       else
         priv->running = true;
@@ -830,7 +551,7 @@ gst_recorder_bin_change_state (GstElement *element, GstStateChange transition)
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       priv->running = false;
       priv->finisher->stop ();
-      remove_outputs (self);
+      stop (self);
       break;
     default:
       break;
@@ -998,8 +719,9 @@ fail_output (GstRecorderBin *self, unsigned output, bool stalled)
   GstRecorderBinPrivate *priv = self->priv;
   GstElement *encoder = nullptr;
   GST_OBJECT_LOCK (self);
-  if (output < priv->chains.size () && priv->chains[output].encoder)
-    encoder = GST_ELEMENT (gst_object_ref (priv->chains[output].encoder));
+  const std::vector<Chain> &chains = priv->recording.chains;
+  if (output < chains.size () && chains[output].encoder)
+    encoder = GST_ELEMENT (gst_object_ref (chains[output].encoder));
   GST_OBJECT_UNLOCK (self);
   if (encoder)
     {
