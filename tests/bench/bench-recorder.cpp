@@ -7,6 +7,10 @@
  *                          used to build inside (same element settings)
  *   wav-user, opus-user    one stereo pad, against the chain a user writes
  *   opus-2pad-user         two mono pads, against audiointerleave ! opusenc
+ * Live scenarios (live.cpp), N concurrent calls in real time:
+ *   live, live-search      recorderbin against the bare live chain
+ *   clip                   clipping events against none
+ *   memory                 RSS per call and per held recording
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,12 +33,14 @@ namespace
 const std::vector<std::string> kInternal = { "ogg-opus", "wav", "agent" };
 const std::vector<std::string> kUser
     = { "wav-user", "opus-user", "opus-2pad-user" };
+const std::vector<std::string> kLive = { "live", "clip", "memory" };
 
 std::vector<std::string>
 default_set ()
 {
   std::vector<std::string> v = kInternal;
   v.insert (v.end (), kUser.begin (), kUser.end ());
+  v.insert (v.end (), kLive.begin (), kLive.end ());
   return v;
 }
 
@@ -43,6 +49,8 @@ usage (void)
 {
   g_print (
       "usage: bench-recorder [--scenario LIST] [--iterations R] [--seconds S]\n"
+      "         [--live-iterations R] [--calls N] [--live-seconds S]\n"
+      "         [--max-lag-ms MS] [--bare-latency-ms MS] [--search-max N]\n"
       "         [--variant both|bare|recorder] [--no-rss]\n"
       "         [--no-warmup] [--tmpdir DIR] [--verbose] [--profile]\n"
       "Ratios of recorderbin against GStreamer pipelines built by hand.\n"
@@ -52,10 +60,16 @@ usage (void)
       "audioresample ! ...\n"
       "  opus-2pad-user          2 mono pads vs audiointerleave ! opusenc "
       "! ...\n"
-      "  groups: internal, user, default or all (what runs without\n"
-      "  --scenario)\n"
+      "  live                    N live two-pad calls vs the bare live chain\n"
+      "  live-search             the largest N that stays real time (slow)\n"
+      "  clip                    interrupt + pause/resume every second vs "
+      "none\n"
+      "  memory                  RSS per live call and per held recording\n"
+      "  groups: internal, user, default (all but live-search; what runs\n"
+      "  without --scenario), all (default + live-search)\n"
       "--seconds S: audio per pad of the non-live scenarios (default 60 for\n"
-      "  internal, 180 for user). --profile: print perf and callgrind\n"
+      "  internal, 180 for user). --calls N (default 50), --live-seconds S\n"
+      "  (default 30): the live calls. --profile: print perf and callgrind\n"
       "  commands for the chosen scenarios and exit.\n");
 }
 
@@ -68,13 +82,18 @@ add_scenarios (const std::string &list, std::vector<std::string> &out)
     {
       const std::string s = *p;
       std::vector<std::string> add;
-      if (s == "all" || s == "default")
+      if (s == "all")
+        {
+          add = default_set ();
+          add.push_back ("live-search");
+        }
+      else if (s == "default")
         add = default_set ();
       else if (s == "internal")
         add = kInternal;
       else if (s == "user")
         add = kUser;
-      else if (is_offline_scenario (s))
+      else if (is_offline_scenario (s) || is_live_scenario (s))
         add = { s };
       else
         {
@@ -95,6 +114,10 @@ int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
+  /* GStreamer's streaming threads come from GLib's shared thread pool,
+   * which would keep the threads of ended pipelines for the next ones: then
+   * a count of threads says nothing of what a call needs. */
+  g_thread_pool_set_max_unused_threads (0);
 
   Options opt;
   std::vector<std::string> child_args;
@@ -112,8 +135,21 @@ main (int argc, char **argv)
       };
       if (a == "--iterations")
         opt.iterations = std::max (1, atoi (next ().c_str ()));
+      else if (a == "--live-iterations")
+        opt.live_iterations = std::max (1, atoi (next ().c_str ()));
       else if (a == "--seconds")
         opt.seconds = std::max (1, atoi (next ().c_str ()));
+      else if (a == "--live-seconds")
+        opt.live_seconds
+            = std::max (2.0, g_ascii_strtod (next ().c_str (), NULL));
+      else if (a == "--calls")
+        opt.calls = std::max (1, atoi (next ().c_str ()));
+      else if (a == "--max-lag-ms")
+        opt.max_lag_ms = g_ascii_strtod (next ().c_str (), NULL);
+      else if (a == "--bare-latency-ms")
+        opt.bare_latency_ms = g_ascii_strtod (next ().c_str (), NULL);
+      else if (a == "--search-max")
+        opt.search_max = std::max (1, atoi (next ().c_str ()));
       else if (a == "--scenario")
         {
           if (!add_scenarios (next (), opt.scenarios))
@@ -167,11 +203,11 @@ main (int argc, char **argv)
     }
   if (child)
     {
-      if (child_args.empty () || child_args[0] != "offline")
-        return 2;
-      return offline_child (opt,
-                            std::vector<std::string> (child_args.begin () + 1,
-                                                      child_args.end ()));
+      if (!child_args.empty () && child_args[0] == "offline")
+        return offline_child (opt,
+                              std::vector<std::string> (child_args.begin () + 1,
+                                                        child_args.end ()));
+      return live_child (opt, child_args);
     }
   if (opt.scenarios.empty ())
     opt.scenarios = default_set ();
@@ -179,7 +215,10 @@ main (int argc, char **argv)
   if (profile)
     {
       for (const std::string &s : opt.scenarios)
-        print_offline_profile_hint (s);
+        if (is_offline_scenario (s))
+          print_offline_profile_hint (s);
+        else
+          print_live_profile_hint (s, opt);
       return 0;
     }
 
@@ -192,8 +231,8 @@ main (int argc, char **argv)
   std::string list;
   for (const std::string &s : opt.scenarios)
     list += (list.empty () ? "" : ",") + s;
-  g_print ("recorderbin benchmark: %s; R=%d, %s\n", list.c_str (),
-           opt.iterations, gst_version_string ());
+  g_print ("recorderbin benchmark: %s; R=%d (live: %d), %s\n", list.c_str (),
+           opt.iterations, opt.live_iterations, gst_version_string ());
   g_print ("cpu = CLOCK_PROCESS_CPUTIME_ID (all threads), wall = "
            "CLOCK_MONOTONIC, context switches from getrusage, all over "
            "PLAYING -> EOS -> NULL in this process;\n"
@@ -203,7 +242,10 @@ main (int argc, char **argv)
 
   Report report;
   for (const std::string &s : opt.scenarios)
-    run_offline_scenario (opt, s, report);
+    if (is_offline_scenario (s))
+      run_offline_scenario (opt, s, report);
+    else
+      run_live_scenario (opt, s, report);
 
   for (const std::string &l : report.bench_lines)
     g_print ("%s\n", l.c_str ());

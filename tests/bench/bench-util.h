@@ -19,8 +19,14 @@ constexpr int kSamplesPerBuffer = 960; /* 20 ms */
 
 struct Options
 {
-  int iterations = 3; /* runs per variant */
-  int seconds = 0;    /* non-live audio per pad; 0: the scenario's */
+  int iterations = 3;         /* runs per variant, non-live scenarios */
+  int live_iterations = 2;    /* runs per variant, live scenarios */
+  int seconds = 0;            /* non-live audio per pad; 0: the scenario's */
+  double live_seconds = 30;   /* length of each live call */
+  int calls = 50;             /* concurrent live calls */
+  double max_lag_ms = 200;    /* real-time criterion, see live.cpp */
+  double bare_latency_ms = 0; /* audiointerleave latency, live baseline */
+  int search_max = 2000;      /* live-search: largest N tried */
   std::vector<std::string> scenarios;
   bool run_bare = true;     /* the baseline variant */
   bool run_recorder = true; /* the recorderbin variant */
