@@ -17,9 +17,12 @@ namespace recorder
 
 namespace
 {
+/* What the clock entry of the deadline holds: no reference to the bin, so
+ * that the clock's thread never drops the last one (disposing the bin, and
+ * with it maybe the system clock, from the clock's own thread). */
 struct DeadlineData
 {
-  GstElement *bin; /* a reference: the finisher lives inside it */
+  GWeakRef bin;
   Finisher *finisher;
 };
 
@@ -27,8 +30,24 @@ void
 free_deadline_data (gpointer p)
 {
   auto *d = static_cast<DeadlineData *> (p);
-  gst_object_unref (d->bin);
+  g_weak_ref_clear (&d->bin);
   delete d;
+}
+
+/* The deadline's work, handed from the clock's thread to GStreamer's
+ * thread pool, which keeps the bin alive meanwhile. */
+struct DeadlineCall
+{
+  Finisher *finisher;
+  GstClockID id;
+};
+
+void
+free_deadline_call (gpointer p)
+{
+  auto *c = static_cast<DeadlineCall *> (p);
+  gst_clock_id_unref (c->id);
+  delete c;
 }
 
 void
@@ -396,10 +415,10 @@ Finisher::arm_deadline ()
   }
   /* The entry owns the data from here on, even if cancel_deadline ()
    * unscheduled it meanwhile: it is freed with the entry. */
-  gst_clock_id_wait_async (
-      id, on_deadline,
-      new DeadlineData{ GST_ELEMENT (gst_object_ref (bin_)), this },
-      free_deadline_data);
+  auto *data = new DeadlineData;
+  g_weak_ref_init (&data->bin, bin_);
+  data->finisher = this;
+  gst_clock_id_wait_async (id, on_deadline, data, free_deadline_data);
   gst_clock_id_unref (id);
 }
 
@@ -423,15 +442,31 @@ gboolean
 Finisher::on_deadline (GstClock *, GstClockTime, GstClockID id,
                        gpointer user_data)
 {
-  Finisher *self = static_cast<DeadlineData *> (user_data)->finisher;
-  std::unique_lock<std::mutex> lk (self->lock_);
-  if (self->deadline_ != id || self->finished_)
+  auto *d = static_cast<DeadlineData *> (user_data);
+  GstElement *bin = GST_ELEMENT (g_weak_ref_get (&d->bin));
+  if (!bin)
     return TRUE;
-  GST_WARNING_OBJECT (self->bin_,
-                      "the chain did not finish within eos-timeout");
-  self->deadline_passed_ = true;
-  self->maybe_finish_locked (lk);
+  gst_element_call_async (
+      bin,
+      [] (GstElement *, gpointer p) {
+        auto *c = static_cast<DeadlineCall *> (p);
+        c->finisher->deadline_reached (c->id);
+      },
+      new DeadlineCall{ d->finisher, gst_clock_id_ref (id) },
+      free_deadline_call);
+  gst_object_unref (bin); /* the call holds one of its own */
   return TRUE;
+}
+
+void
+Finisher::deadline_reached (GstClockID id)
+{
+  std::unique_lock<std::mutex> lk (lock_);
+  if (deadline_ != id || finished_)
+    return;
+  GST_WARNING_OBJECT (bin_, "the chain did not finish within eos-timeout");
+  deadline_passed_ = true;
+  maybe_finish_locked (lk);
 }
 
 void

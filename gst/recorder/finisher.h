@@ -117,6 +117,7 @@ private:
   void cancel_deadline ();
   static gboolean on_deadline (GstClock *, GstClockTime, GstClockID,
                                gpointer user_data);
+  void deadline_reached (GstClockID id);
   Status status_locked () const;
 
   void post_marks_now (std::vector<GstStructure *> &marks, int rate);

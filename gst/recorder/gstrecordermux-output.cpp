@@ -210,6 +210,7 @@ negotiate (OutputGlue *o, Time start)
     }
   GstSegment segment;
   gst_segment_init (&segment, GST_FORMAT_TIME);
+  o->segment_base = start == kTimeNone ? 0 : start;
   gst_pad_push_event (o->pad, gst_event_new_segment (&segment));
 }
 
@@ -223,15 +224,19 @@ apply_gate (OutputGlue *o, GstBuffer *block)
   const gint bpf = GST_AUDIO_INFO_BPF (&info);
   const guint64 samples = gst_buffer_get_size (block) / bpf;
   std::vector<RecordingGate::Span> spans;
-  Time out_pts = 0;
+  Time out_pts = 0, out_end;
   {
     std::lock_guard<std::mutex> lk (session.lock);
-    spans = session.outputs.at (o->index)->gate.process (
-        GST_BUFFER_PTS (block), GST_AUDIO_INFO_RATE (&info), samples, out_pts);
+    RecordingGate &gate = session.outputs.at (o->index)->gate;
+    spans = gate.process (GST_BUFFER_PTS (block), GST_AUDIO_INFO_RATE (&info),
+                          samples, out_pts);
+    out_end = gate.output_end ();
   }
   if (spans.size () == 1 && !spans[0].silence && spans[0].samples == samples)
     {
+      /* Re-timed (collapse) blocks end where the next one starts. */
       GST_BUFFER_PTS (block) = out_pts;
+      GST_BUFFER_DURATION (block) = out_end - out_pts;
       return block;
     }
   if (spans.empty ())
@@ -240,7 +245,6 @@ apply_gate (OutputGlue *o, GstBuffer *block)
       return nullptr;
     }
   GstBuffer *out = gst_buffer_new ();
-  guint64 total = 0;
   for (const auto &sp : spans)
     {
       GstBuffer *part;
@@ -256,11 +260,9 @@ apply_gate (OutputGlue *o, GstBuffer *block)
         part = gst_buffer_copy_region (block, GST_BUFFER_COPY_MEMORY,
                                        sp.offset * bpf, sp.samples * bpf);
       out = gst_buffer_append (out, part);
-      total += sp.samples;
     }
   GST_BUFFER_PTS (out) = out_pts;
-  GST_BUFFER_DURATION (out)
-      = samples_to_time (total, (std::uint32_t)GST_AUDIO_INFO_RATE (&info));
+  GST_BUFFER_DURATION (out) = out_end - out_pts;
   gst_buffer_unref (block);
   return out;
 }
@@ -365,8 +367,14 @@ write_ready (OutputGlue *o, bool failed)
           = gst_buffer_get_size (block) / GST_AUDIO_INFO_BPF (&o->mix->info ());
       if (failed)
         gst_buffer_unref (block);
-      else if (push_block (o, block))
-        o->written += n;
+      else
+        {
+          /* From the recording's timeline to the file's. */
+          GST_BUFFER_PTS (block)
+              -= std::min (GST_BUFFER_PTS (block), o->segment_base);
+          if (push_block (o, block))
+            o->written += n;
+        }
     }
 
   Session &session = *o->mux->priv->session;

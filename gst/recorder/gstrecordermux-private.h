@@ -47,6 +47,10 @@ struct OutputGlue
   OutputPlan plan;
   std::unique_ptr<Mixdown> mix;
   GstCaps *caps = nullptr;
+  /* The recording's start. The file's timeline starts at 0 there: muxers
+   * (oggmux) place a stream by its running time, so blocks are stamped,
+   * and run, from 0. */
+  Time segment_base = 0;
   bool eos_sent = false;
   bool pads_ended = false;   /* all its pads ended: waits for the others */
   bool chain_failed = false; /* a push failed: push no more audio */
@@ -60,6 +64,7 @@ struct OutputGlue
     if (caps)
       gst_caps_unref (caps);
     caps = nullptr;
+    segment_base = 0;
     eos_sent = pads_ended = chain_failed = false;
     written = 0;
     rate = 0;

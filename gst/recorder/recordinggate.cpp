@@ -55,6 +55,16 @@ RecordingGate::removed_before (Time t, Time origin, std::uint32_t rate) const
   return removed;
 }
 
+Time
+RecordingGate::output_end () const
+{
+  if (!stream_open_)
+    return kTimeNone;
+  return mode_ == Mode::kCollapse
+             ? stream_out_origin_ + samples_to_time (kept_, stream_rate_)
+             : stream_origin_ + samples_to_time (stream_pos_, stream_rate_);
+}
+
 std::vector<RecordingGate::Span>
 RecordingGate::process (Time pts, std::uint32_t rate, std::uint64_t samples,
                         Time &out_pts)

@@ -52,6 +52,9 @@ public:
    * `origin` that the cuts remove before running time t; 0 in silence
    * mode. */
   std::uint64_t removed_before (Time t, Time origin, std::uint32_t rate) const;
+  /* Where the output processed so far ends: after the last span process ()
+   * returned (the next output's pts). */
+  Time output_end () const;
   /* Running time reached by the input so far; kTimeNone if none. */
   Time position () const { return position_; }
   std::uint64_t late_events () const { return late_events_; }

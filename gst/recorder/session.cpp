@@ -120,7 +120,10 @@ Session::recording_end () const
 void
 Session::decide_start ()
 {
-  const Time s = HorizonPolicy (live).start (progress (), clock_now ());
+  /* A live pipeline without a clock yet has no "now": the non-live rule
+   * (the others move a held pad along) applies. */
+  const Time now = clock_now ();
+  const Time s = HorizonPolicy (now != kTimeNone).start (progress (), now);
   if (s == kTimeNone)
     return;
   start = s;
@@ -194,8 +197,8 @@ Session::advance ()
 
   /* The pads without holdback first: together they are the horizon of the
    * held pads of a non-live recording. */
-  const HorizonPolicy policy (live);
   const Time now = clock_now ();
+  const HorizonPolicy policy (now != kTimeNone);
   std::vector<Time> h = policy.horizons (progress (), now);
   std::size_t i = 0;
   for (auto &[index, pad] : pads)
