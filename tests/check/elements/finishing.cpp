@@ -5,11 +5,11 @@
  * with the `on-error` modes.
  *
  * Most tests record `audiotestsrc num-buffers=N` split by a tee: one branch
- * into the recorder, one into a fakesink counting (and keeping) what the
- * source produced. Under `contain` the counting branch must see all N
- * buffers: upstream never notices the failure. The pipeline is adopted by
- * the shared rig (recorder-rig.h), which runs it to EOS and logs what the
- * bin posts, and when.
+ * into the recorder, one into a fakesink counting what the source produced
+ * (which a probe at the tee keeps). Under `contain` the counting branch
+ * must see all N buffers: upstream never notices the failure. The pipeline is
+ * adopted by the shared rig (recorder-rig.h), which runs it to EOS and logs
+ * what the bin posts, and when.
  *
  * The binary doubles as the child of the SIGKILL test: when
  * RECORDER_CHILD_OUT is set, main() records live audio there forever.
@@ -250,7 +250,7 @@ struct TeeRig
   int mode = 0;
 
   std::mutex lock;
-  std::vector<int16_t> source; /* what the counting branch received */
+  std::vector<int16_t> source; /* what the source pushed into the tee */
   std::atomic<int> handoffs{ 0 };
 
   /* Stops the pipeline before what its handoffs write to goes. */
@@ -261,10 +261,20 @@ struct TeeRig
 };
 
 void
-on_handoff (GstElement *, GstBuffer *buf, GstPad *, gpointer user_data)
+on_handoff (GstElement *, GstBuffer *, GstPad *, gpointer user_data)
+{
+  static_cast<TeeRig *> (user_data)->handoffs++;
+}
+
+/* Keeps what enters the tee: the counting sink renders only once the
+ * pipeline is PLAYING, which a teardown right after the input's EOS may
+ * never let it reach. */
+GstPadProbeReturn
+on_source_buffer (GstPad *, GstPadProbeInfo *info, gpointer user_data)
 {
   TeeRig *rig = static_cast<TeeRig *> (user_data);
   GstMapInfo map;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   gst_buffer_map (buf, &map, GST_MAP_READ);
   {
     std::lock_guard<std::mutex> lk (rig->lock);
@@ -272,7 +282,7 @@ on_handoff (GstElement *, GstBuffer *buf, GstPad *, gpointer user_data)
     rig->source.insert (rig->source.end (), s, s + map.size / 2);
   }
   gst_buffer_unmap (buf, &map);
-  rig->handoffs++;
+  return GST_PAD_PROBE_OK;
 }
 
 /* Every ERROR/WARNING from the bin ("ERROR:domain:code"), done and EOS as
@@ -341,6 +351,12 @@ rig_build (TeeRig &rig, int num_buffers, int mode, const char *format,
   GstElement *count = gst_bin_get_by_name (GST_BIN (rig.pipeline), "count");
   g_signal_connect (count, "handoff", G_CALLBACK (on_handoff), &rig);
   gst_object_unref (count);
+  GstElement *tee = gst_bin_get_by_name (GST_BIN (rig.pipeline), "t");
+  GstPad *tee_sink = gst_element_get_static_pad (tee, "sink");
+  gst_pad_add_probe (tee_sink, GST_PAD_PROBE_TYPE_BUFFER, on_source_buffer,
+                     &rig, NULL);
+  gst_object_unref (tee_sink);
+  gst_object_unref (tee);
 
   GstPad *pad = gst_element_get_static_pad (rig.rec, "sink_0");
   fail_unless (pad != NULL);
