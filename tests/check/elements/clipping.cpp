@@ -967,15 +967,25 @@ GST_END_TEST;
 
 /* Mic on sink_0 (no holdback, a continuous 3 s ramp), agent on sink_1
  * (holdback 30 s) with a 2 s utterance from .5 pushed before the mic
- * starts. When the mic reaches 1.3 the caller barges in: interrupt at T.
- * (0) WAV, T just after 1.3 s; (1) WAV, T = "now" (GST_CLOCK_TIME_NONE: the
- * agent's commit horizon, the mic's 1.3 s); (2) Ogg/Opus, decoded back. */
+ * starts. When the mic reaches 1.3 the caller barges in: interrupt at T,
+ * just after 1.3 s or "now" (GST_CLOCK_TIME_NONE: the agent's commit
+ * horizon, the mic's 1.3 s). */
+static const struct
+{
+  const char *format;
+  bool now;
+} kBargeIns[] = {
+  { "wav", false },      /* the mux's output probed too */
+  { "wav", true },       /* T = now */
+  { "ogg-opus", false }, /* decoded back: lossy */
+  { "flac", false },     /* decoded back: bit-exact */
+};
+
 GST_START_TEST (test_call_barge_in)
 {
-  /* 0: WAV, explicit T; 1: WAV, T = now; 2: Ogg/Opus; 3: FLAC, bit-exact. */
-  const bool opus = __i__ == 2;
-  const bool flac = __i__ == 3;
-  const bool now = __i__ == 1;
+  const bool opus = g_str_equal (kBargeIns[__i__].format, "ogg-opus");
+  const bool flac = g_str_equal (kBargeIns[__i__].format, "flac");
+  const bool now = kBargeIns[__i__].now;
   const int rate = 48000;
   const uint64_t mic_n = 3 * rate, n = 2 * rate;
   const GstClockTime t0 = 500 * kMs;
@@ -1270,7 +1280,7 @@ clipping_suite (void)
   tcase_add_loop_test (tc, test_pause_resume_ignored, 0, 2);
   tcase_add_test (tc, test_malformed_events);
   tcase_add_loop_test (tc, test_pause_recording, 0, 4);
-  tcase_add_loop_test (tc, test_call_barge_in, 0, 4);
+  tcase_add_loop_test (tc, test_call_barge_in, 0, G_N_ELEMENTS (kBargeIns));
   tcase_add_test (tc, test_live_horizon_follows_clock);
   tcase_add_test (tc, test_stats_during_and_done);
   return s;
