@@ -4,7 +4,8 @@
  * taken from an appsink given as the bin's `sink`, after an `identity`
  * given as its `encoder`: with format=wav (no muxer) the appsink receives
  * the raw S16LE blocks the bin writes. Every output buffer's pts, duration
- * and samples are checked exactly, and every field of recorderbin-done.
+ * and samples are checked exactly, and every field of recorderbin-done,
+ * its per-pad report included, and every recorderbin-mark.
  * Expected positions are computed with GStreamer's own arithmetic: a cut at
  * T on a run from t0 falls before sample
  * gst_util_uint64_scale_round (T - t0, rate, GST_SECOND), and output frame
@@ -278,19 +279,63 @@ check_output (Output &out, GstClockTime start, const rtest::Expected &want)
                              time_at (start, frames, want.rate) - start);
 }
 
-/* The counters recorderbin-done must carry. */
-struct Counters
+/* What one pad's entry of the per-pad report must say; counts in samples
+ * at the pad's rate (the recording's). */
+struct PadReport
 {
-  guint64 samples = 0; /* output frames */
+  GstClockTime first_audio = GST_CLOCK_TIME_NONE;
   guint64 committed = 0, interrupted = 0, silence = 0, overlap = 0, late = 0,
-          errors = 0;
+          marks = 0;
 };
+
+/* What recorderbin-done must say: the totals are the pads' sums. */
+struct Report
+{
+  guint64 samples = 0;    /* output frames */
+  GstClockTime start = 0; /* the recording's start */
+  std::vector<PadReport> pads;
+};
+
+/* A recorderbin-mark the bin must post. */
+struct Mark
+{
+  const char *kind;
+  const char *pad; /* NULL for the whole-recording kinds */
+  GstClockTime running_time;
+  guint64 sample;
+};
+
+std::string
+to_string (const GstStructure *s)
+{
+  gchar *str = gst_structure_to_string (s);
+  std::string text (str);
+  g_free (str);
+  return text;
+}
+
+void
+check_uint64 (const GstStructure *s, const char *field, guint64 want,
+              const char *what)
+{
+  guint64 v = G_MAXUINT64;
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "%s: no %s in %s", what,
+               field, to_string (s).c_str ());
+  fail_unless (v == want,
+               "%s: %s is %" G_GUINT64_FORMAT ", want %" G_GUINT64_FORMAT
+               " (%s)",
+               what, field, v, want, to_string (s).c_str ());
+}
 
 /* A clean run: EOS, no ERROR or WARNING, one recorderbin-done with status
  * ok, no location (the sink has none), no error, duration the samples' at
- * `rate`, and each counter as given. */
+ * `rate`, each counter the sum of the pads', and the per-pad report: each
+ * pad's name, channel, first audio and offset from the start, its counts
+ * as durations at `rate`, its late events and marks. Then the marks, in the
+ * order posted. */
 void
-check_done (const rtest::RunResult &r, int rate, const Counters &want)
+check_done (const rtest::RunResult &r, int rate, const Report &want,
+            const std::vector<Mark> &marks = {})
 {
   fail_if (r.timed_out, "no EOS from the bin");
   fail_unless (r.got_eos);
@@ -300,9 +345,7 @@ check_done (const rtest::RunResult &r, int rate, const Counters &want)
                rtest::describe_messages (r.warnings).c_str ());
   fail_unless_equals_int ((int)r.done.size (), 1);
   const GstStructure *s = r.done[0];
-  gchar *str = gst_structure_to_string (s);
-  const std::string text (str);
-  g_free (str);
+  const std::string text = to_string (s);
   const char *status = gst_structure_get_string (s, "status");
   fail_unless (status && g_str_equal (status, "ok"), "%s", text.c_str ());
   fail_unless (gst_structure_has_field_typed (s, "location", G_TYPE_STRING),
@@ -310,29 +353,85 @@ check_done (const rtest::RunResult &r, int rate, const Counters &want)
   fail_unless (gst_structure_get_string (s, "location") == NULL, "%s",
                text.c_str ());
   fail_if (gst_structure_has_field (s, "error"), "%s", text.c_str ());
-  const struct
-  {
-    const char *field;
-    guint64 value;
-  } fields[] = {
-    { "samples", want.samples },
-    { "duration", gst_util_uint64_scale (want.samples, GST_SECOND, rate) },
-    { "committed-samples", want.committed },
-    { "interrupted-samples", want.interrupted },
-    { "silence-samples", want.silence },
-    { "overlap-samples", want.overlap },
-    { "late-events", want.late },
-    { "errors", want.errors },
-  };
-  for (const auto &f : fields)
+
+  PadReport total;
+  for (const PadReport &p : want.pads)
     {
-      guint64 v = G_MAXUINT64;
-      fail_unless (gst_structure_get_uint64 (s, f.field, &v), "no %s in %s",
-                   f.field, text.c_str ());
-      fail_unless (v == f.value,
-                   "%s is %" G_GUINT64_FORMAT ", want %" G_GUINT64_FORMAT
-                   " (%s)",
-                   f.field, v, f.value, text.c_str ());
+      total.committed += p.committed;
+      total.interrupted += p.interrupted;
+      total.silence += p.silence;
+      total.overlap += p.overlap;
+      total.late += p.late;
+    }
+  check_uint64 (s, "samples", want.samples, "done");
+  check_uint64 (s, "duration",
+                gst_util_uint64_scale (want.samples, GST_SECOND, rate), "done");
+  check_uint64 (s, "committed-samples", total.committed, "done");
+  check_uint64 (s, "interrupted-samples", total.interrupted, "done");
+  check_uint64 (s, "silence-samples", total.silence, "done");
+  check_uint64 (s, "overlap-samples", total.overlap, "done");
+  check_uint64 (s, "late-events", total.late, "done");
+  check_uint64 (s, "errors", 0, "done");
+
+  const GValue *pads = gst_structure_get_value (s, "pads");
+  fail_unless (pads && GST_VALUE_HOLDS_ARRAY (pads), "no pads array in %s",
+               text.c_str ());
+  fail_unless_equals_int ((int)gst_value_array_get_size (pads),
+                          (int)want.pads.size ());
+  auto duration = [rate] (guint64 samples) {
+    return gst_util_uint64_scale (samples, GST_SECOND, rate);
+  };
+  for (size_t i = 0; i < want.pads.size (); i++)
+    {
+      const PadReport &w = want.pads[i];
+      const GValue *v = gst_value_array_get_value (pads, i);
+      fail_unless (GST_VALUE_HOLDS_STRUCTURE (v));
+      const GstStructure *p = gst_value_get_structure (v);
+      gchar *name = g_strdup_printf ("sink_%u", (unsigned)i);
+      fail_unless (gst_structure_has_name (p, "recorderbin-pad"), "%s",
+                   to_string (p).c_str ());
+      const char *pad = gst_structure_get_string (p, "pad");
+      fail_unless (pad && g_str_equal (pad, name), "pad %s, want %s",
+                   pad ? pad : "NULL", name);
+      gint channel = -2;
+      fail_unless (gst_structure_get_int (p, "channel", &channel));
+      fail_unless_equals_int (channel, (int)i);
+      check_uint64 (p, "first-audio", w.first_audio, name);
+      check_uint64 (p, "start-offset",
+                    GST_CLOCK_TIME_IS_VALID (w.first_audio)
+                        ? w.first_audio - want.start
+                        : GST_CLOCK_TIME_NONE,
+                    name);
+      check_uint64 (p, "committed-time", duration (w.committed), name);
+      check_uint64 (p, "interrupted-time", duration (w.interrupted), name);
+      check_uint64 (p, "silence-time", duration (w.silence), name);
+      check_uint64 (p, "overlap-time", duration (w.overlap), name);
+      check_uint64 (p, "late-events", w.late, name);
+      check_uint64 (p, "marks", w.marks, name);
+      g_free (name);
+    }
+
+  fail_unless_equals_int ((int)r.marks.size (), (int)marks.size ());
+  for (size_t i = 0; i < marks.size (); i++)
+    {
+      const GstStructure *m = r.marks[i];
+      const Mark &w = marks[i];
+      const char *kind = gst_structure_get_string (m, "kind");
+      fail_unless (kind && g_str_equal (kind, w.kind), "mark %u: %s, want %s",
+                   (unsigned)i, to_string (m).c_str (), w.kind);
+      const char *pad = gst_structure_get_string (m, "pad");
+      if (w.pad)
+        fail_unless (pad && g_str_equal (pad, w.pad), "mark %u: %s, want %s",
+                     (unsigned)i, to_string (m).c_str (), w.pad);
+      else
+        fail_if (gst_structure_has_field (m, "pad"), "mark %u: %s", (unsigned)i,
+                 to_string (m).c_str ());
+      check_uint64 (m, "running-time", w.running_time, w.kind);
+      check_uint64 (m, "sample", w.sample, w.kind);
+      gboolean late = TRUE;
+      fail_unless (gst_structure_get_boolean (m, "late", &late));
+      fail_if (late, "mark %u is late: %s", (unsigned)i,
+               to_string (m).c_str ());
     }
 }
 
@@ -355,10 +454,13 @@ GST_START_TEST (test_one_pad_ramp)
   rtest::Expected want (kRate, 1, n);
   want.put (0, 0, n, 0);
   check_output (rec.out, t0, want);
-  Counters c;
-  c.samples = n;
-  c.committed = n;
-  check_done (r, kRate, c);
+  Report want_done;
+  want_done.samples = n;
+  want_done.start = t0;
+  want_done.pads.resize (1);
+  want_done.pads[0].first_audio = t0;
+  want_done.pads[0].committed = n;
+  check_done (r, kRate, want_done);
 }
 GST_END_TEST;
 
@@ -406,21 +508,27 @@ GST_START_TEST (test_two_pads_offset_and_gap)
   const rtest::RunResult &r = rec.finish ();
 
   rtest::Expected want (kRate, 2, cut_at (start, end, kRate));
-  Counters c;
-  c.samples = want.frames ();
+  Report want_done;
+  want_done.samples = want.frames ();
+  want_done.start = start;
+  want_done.pads.resize (2);
   for (unsigned p = 0; p < 2; p++)
-    for (const Span &s : audio[p])
-      {
-        const uint64_t first = cut_at (0, s.from, kRate);
-        const uint64_t n = cut_at (0, s.to, kRate) - first;
-        want.put (cut_at (start, s.from, kRate), first, n, base[p], 1, p);
-        c.committed += n;
-      }
+    {
+      want_done.pads[p].first_audio = audio[p][0].from;
+      for (const Span &s : audio[p])
+        {
+          const uint64_t first = cut_at (0, s.from, kRate);
+          const uint64_t n = cut_at (0, s.to, kRate) - first;
+          want.put (cut_at (start, s.from, kRate), first, n, base[p], 1, p);
+          want_done.pads[p].committed += n;
+        }
+    }
   /* sink_1's silence: from the start to its first audio, and its GAP. */
-  c.silence = cut_at (start, audio[1][0].from, kRate)
-              + cut_at (audio[1][0].to, audio[1][1].from, kRate);
+  want_done.pads[1].silence
+      = cut_at (start, audio[1][0].from, kRate)
+        + cut_at (audio[1][0].to, audio[1][1].from, kRate);
   check_output (rec.out, start, want);
-  check_done (r, kRate, c);
+  check_done (r, kRate, want_done);
 }
 GST_END_TEST;
 
@@ -476,12 +584,19 @@ GST_START_TEST (test_interrupt_held_pad)
   want.put (0, 0, k, 0);
   want.put (at1, 0, n2, 5000);
   check_output (rec.out, t0, want);
-  Counters cs;
-  cs.samples = want.frames ();
-  cs.committed = k + n2;
-  cs.interrupted = n1 - k;
-  cs.silence = at1 - k;
-  check_done (r, rate, cs);
+  Report want_done;
+  want_done.samples = want.frames ();
+  want_done.start = t0;
+  want_done.pads.resize (1);
+  PadReport &pad = want_done.pads[0];
+  pad.first_audio = t0;
+  pad.committed = k + n2;
+  pad.interrupted = n1 - k;
+  pad.silence = at1 - k;
+  pad.marks = 1;
+  /* The mark is where the cut lands on the pad's grid, as output frame. */
+  check_done (r, rate, want_done,
+              { { "interrupt", "sink_0", t, cut_at (t0, t, rate) } });
 }
 GST_END_TEST;
 
@@ -538,11 +653,17 @@ GST_START_TEST (test_pause_resume_held_pad)
   want.put (0, 0, kp, 0);
   want.put (kr, kp, n - kp, 0);
   check_output (rec.out, t0, want);
-  Counters cs;
-  cs.samples = want.frames ();
-  cs.committed = n;
-  cs.silence = kr - kp;
-  check_done (r, kRate, cs);
+  Report want_done;
+  want_done.samples = want.frames ();
+  want_done.start = t0;
+  want_done.pads.resize (1);
+  want_done.pads[0].first_audio = t0;
+  want_done.pads[0].committed = n;
+  want_done.pads[0].silence = kr - kp;
+  want_done.pads[0].marks = 2;
+  /* The pause's first silent sample, the resume's first resumed one. */
+  check_done (r, kRate, want_done,
+              { { "pause", "sink_0", p, kp }, { "resume", "sink_0", rt, kr } });
 }
 GST_END_TEST;
 
@@ -616,12 +737,21 @@ GST_START_TEST (test_pause_recording)
       want.put (collapse ? kp : kr, kr, n - kr, ch * 5000, 1, ch);
     }
   check_output (rec.out, 0, want);
-  Counters c;
-  c.samples = want.frames ();
-  c.committed = 2 * n;
-  /* pause-mode=silence's silence counts for every pad. */
-  c.silence = collapse ? 0 : 2 * (kr - kp);
-  check_done (r, kRate, c);
+  Report want_done;
+  want_done.samples = want.frames ();
+  want_done.pads.resize (2);
+  for (PadReport &pad : want_done.pads)
+    {
+      pad.first_audio = 0;
+      pad.committed = n;
+      /* pause-mode=silence's silence counts for every pad. */
+      pad.silence = collapse ? 0 : kr - kp;
+    }
+  /* silence: the first silent sample, the first resumed one; collapse:
+   * both where the span was cut out. */
+  check_done (r, kRate, want_done,
+              { { "pause-recording", NULL, p, kp },
+                { "resume-recording", NULL, rt, collapse ? kp : kr } });
 }
 GST_END_TEST;
 
@@ -650,11 +780,13 @@ GST_START_TEST (test_held_idle_pad_moved_along)
 
   rtest::Expected want (kRate, 2, n);
   want.put (0, 0, n, 0, 1, 0);
-  Counters c;
-  c.samples = n;
-  c.committed = n;
-  c.silence = n; /* sink_1's, over the whole recording */
-  check_done (r, kRate, c);
+  Report want_done;
+  want_done.samples = n;
+  want_done.pads.resize (2);
+  want_done.pads[0].first_audio = 0;
+  want_done.pads[0].committed = n;
+  want_done.pads[1].silence = n; /* over the whole recording */
+  check_done (r, kRate, want_done);
   check_output (rec.out, 0, want);
   fail_unless (pushing < 1.0, "pushing 1 s took %.1f s", pushing);
 }
@@ -675,7 +807,9 @@ GST_START_TEST (test_eos_without_audio)
   rec.eos_all ();
   const rtest::RunResult &r = rec.finish ();
 
-  check_done (r, kRate, Counters ());
+  Report want_done;
+  want_done.pads.resize (pads);
+  check_done (r, kRate, want_done);
   {
     std::lock_guard<std::mutex> lk (rec.out.lock);
     for (GstBuffer *b : rec.out.buffers)

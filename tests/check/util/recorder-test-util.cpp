@@ -77,6 +77,8 @@ RunResult::~RunResult ()
     gst_message_unref (m);
   for (GstStructure *s : done)
     gst_structure_free (s);
+  for (GstStructure *s : marks)
+    gst_structure_free (s);
 }
 
 std::string
@@ -108,6 +110,8 @@ collect_until_eos (GstBus *bus, RunResult &result, GstClockTime timeout,
           const GstStructure *s = gst_message_get_structure (msg);
           if (s && gst_structure_has_name (s, "recorderbin-done"))
             result.done.push_back (gst_structure_copy (s));
+          else if (s && gst_structure_has_name (s, "recorderbin-mark"))
+            result.marks.push_back (gst_structure_copy (s));
           return false;
         }
       default:
