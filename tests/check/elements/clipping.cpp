@@ -2,27 +2,24 @@
  * interrupt, pause, resume, whole-recording pause, holdback, the commit
  * horizon and the stats counters, through recorderbin and real files.
  *
- * Every pad is fed by a thread of its own pushing on a plain GstPad linked
- * to the bin's request pad, so buffers, custom events and signal emissions
- * keep an exact order within the pad's stream; latches order the threads
- * where a scenario needs it (agent speech pushed before the mic reaches it).
+ * Every pad is fed by the rig (recorder-rig.h): a thread of its own pushing
+ * on a plain GstPad linked to the bin's request pad, so buffers, custom
+ * events and signal emissions keep an exact order within the pad's stream;
+ * latches order the threads where a scenario needs it (agent speech pushed
+ * before the mic reaches it).
  * Audio is S16LE ramps (rtest::ramp_buffer_s16), so every sample of the
  * resulting WAV file is checked at its exact frame.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "recorder-test-util.h"
+#include "recorder-rig.h"
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gst/check/gstcheck.h>
@@ -49,136 +46,8 @@ time_of (GstClockTime t0, uint64_t n, int rate)
   return t0 + gst_util_uint64_scale_int (n, GST_SECOND, rate);
 }
 
-/* ---- latches: order steps across the feeding threads --------------------
- */
-
-class Latches
-{
-public:
-  void set (const std::string &name)
-  {
-    {
-      std::lock_guard<std::mutex> lk (lock_);
-      set_.insert (name);
-    }
-    cond_.notify_all ();
-  }
-  bool wait (const std::string &name)
-  {
-    std::unique_lock<std::mutex> lk (lock_);
-    return cond_.wait_for (lk, std::chrono::seconds (20),
-                           [&] { return set_.count (name) > 0; });
-  }
-
-private:
-  std::mutex lock_;
-  std::condition_variable cond_;
-  std::set<std::string> set_;
-};
-
-/* ---- what one pad is fed -------------------------------------------------
- */
-
-struct Step
-{
-  enum class Kind
-  {
-    kBuffer,
-    kEvent,
-    kCall,
-    kMark,
-    kWait
-  };
-  explicit Step (Kind k) : kind (k) {}
-  Kind kind;
-  GstBuffer *buffer = nullptr;
-  GstEvent *event = nullptr;
-  std::function<void (GstElement *bin)> call;
-  std::string latch;
-};
-
-struct Feed
-{
-  int rate = 48000;
-  int channels = 1;
-  GstClockTime holdback = 0;
-  std::vector<Step> steps; /* then EOS */
-
-  Feed (int r = 48000, int ch = 1, GstClockTime hb = 0)
-      : rate (r), channels (ch), holdback (hb)
-  {
-  }
-  Feed (Feed &&) = default;
-  Feed &operator= (Feed &&) = default;
-  ~Feed ()
-  {
-    for (Step &s : steps)
-      {
-        if (s.buffer)
-          gst_buffer_unref (s.buffer);
-        if (s.event)
-          gst_event_unref (s.event);
-      }
-  }
-
-  /* Samples [first, first + n) of a run of ramp samples (base `base`)
-   * whose sample 0 is scheduled at t0, in buffers of `per_buffer`. */
-  void audio (GstClockTime t0, uint64_t n, int base, uint64_t per_buffer,
-              uint64_t first = 0)
-  {
-    for (uint64_t off = first; off < first + n; off += per_buffer)
-      {
-        const uint64_t len = std::min (per_buffer, first + n - off);
-        Step s (Step::Kind::kBuffer);
-        s.buffer = rtest::ramp_buffer_s16 (off, len, channels, rate, base,
-                                           time_of (t0, off, rate));
-        steps.push_back (std::move (s));
-      }
-  }
-  void event (GstStructure *structure)
-  {
-    Step s (Step::Kind::kEvent);
-    s.event = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, structure);
-    steps.push_back (std::move (s));
-  }
-  /* A recorderbin-{interrupt,pause,resume} event at running time t. */
-  void control (const char *what, GstClockTime t)
-  {
-    gchar *name = g_strdup_printf ("recorderbin-%s", what);
-    event (gst_structure_new (name, "running-time", G_TYPE_UINT64, (guint64)t,
-                              NULL));
-    g_free (name);
-  }
-  void call (std::function<void (GstElement *bin)> fn)
-  {
-    Step s (Step::Kind::kCall);
-    s.call = std::move (fn);
-    steps.push_back (std::move (s));
-  }
-  /* The interrupt/pause/resume action signal for `pad` at t. */
-  void signal (const char *what, const char *pad, GstClockTime t)
-  {
-    std::string w (what), p (pad);
-    call ([w, p, t] (GstElement *bin) {
-      gboolean ret = FALSE;
-      g_signal_emit_by_name (bin, w.c_str (), p.c_str (), (guint64)t, &ret);
-      fail_unless (ret, "signal %s on %s returned FALSE", w.c_str (),
-                   p.c_str ());
-    });
-  }
-  void mark (const std::string &name)
-  {
-    Step s (Step::Kind::kMark);
-    s.latch = name;
-    steps.push_back (std::move (s));
-  }
-  void wait (const std::string &name)
-  {
-    Step s (Step::Kind::kWait);
-    s.latch = name;
-    steps.push_back (std::move (s));
-  }
-};
+using rtest::Expected;
+using rtest::Input;
 
 /* Buffers seen on a clip element's src pad. */
 struct Probed
@@ -228,82 +97,49 @@ probe_clip_src (GstPad *, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* The feeding pads answer the latency query as a non-live source. */
-gboolean
-feed_query (GstPad *pad, GstObject *parent, GstQuery *query)
-{
-  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY)
-    {
-      gst_query_set_latency (query, FALSE, 0, GST_CLOCK_TIME_NONE);
-      return TRUE;
-    }
-  return gst_pad_query_default (pad, parent, query);
-}
-
 /* ---- one recording --------------------------------------------------------
  */
 
+/* A recording through the rig (recorder-rig.h), every pad fed S16 audio,
+ * checked to have finished cleanly. */
 struct Recording
 {
   const char *format = "wav";
   int rate = 48000;
   const char *pause_mode = nullptr;
-  std::vector<Feed> feeds;
   /* Watch what the bin's internal mux writes (its pad src_0): the aligned
    * output, before the encoder. */
   bool probe_output = false;
 
+  rtest::Rig rig;
   /* Results */
   std::string path;
-  rtest::RunResult result;
+  rtest::RunResult &result;
   rtest::Pcm pcm;
-  GstStructure *stats = nullptr; /* the property, read after EOS */
   std::vector<std::unique_ptr<Probed>> probed;
-  std::vector<GstFlowReturn> last_flow;
-  Latches latches;
 
-  ~Recording ()
+  Recording () : rig ("wav"), result (rig.result) { rig.wait_started = true; }
+
+  /* The next pad (sink_0, sink_1, ...), fed S16 caps and a TIME segment
+   * first. */
+  Input &feed (int r = 48000, int channels = 1, GstClockTime holdback = 0)
   {
-    if (stats)
-      gst_structure_free (stats);
+    Input &in = rig.input ("sink_%u", holdback);
+    in.stream (rtest::audio_info (GST_AUDIO_FORMAT_S16LE, r, channels));
+    return in;
   }
 
   void run (bool decode = false)
   {
     path = rtest::temp_path ("clipping",
                              g_str_equal (format, "wav") ? "wav" : "ogg");
-    GstElement *pipeline = gst_pipeline_new (NULL);
-    GstElement *bin = gst_element_factory_make ("recorderbin", "rec");
-    fail_unless (bin != NULL);
+    GstElement *bin = rig.bin;
     gst_util_set_object_arg (G_OBJECT (bin), "format", format);
     g_object_set (bin, "location", path.c_str (), "rate", rate, NULL);
     if (pause_mode)
       gst_util_set_object_arg (G_OBJECT (bin), "pause-mode", pause_mode);
-    gst_bin_add (GST_BIN (pipeline), bin);
 
-    GstPadTemplate *templ = gst_element_class_get_pad_template (
-        GST_ELEMENT_GET_CLASS (bin), "sink_%u");
-    std::vector<GstPad *> srcs;
-    for (size_t i = 0; i < feeds.size (); i++)
-      {
-        gchar *name = g_strdup_printf ("sink_%u", (unsigned)i);
-        GstPad *sink = gst_element_request_pad (bin, templ, name, NULL);
-        g_free (name);
-        fail_unless (sink != NULL);
-        g_object_set (sink, "holdback", (guint64)feeds[i].holdback, NULL);
-        gchar *src_name = g_strdup_printf ("feed_%u", (unsigned)i);
-        GstPad *src = gst_pad_new (src_name, GST_PAD_SRC);
-        g_free (src_name);
-        gst_pad_set_query_function (src, feed_query);
-        fail_unless_equals_int (gst_pad_link (src, sink), GST_PAD_LINK_OK);
-        gst_object_unref (sink);
-        srcs.push_back (src);
-      }
-    fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
-                 != GST_STATE_CHANGE_FAILURE);
-    fail_unless_equals_int (
-        gst_element_get_state (pipeline, NULL, NULL, 10 * GST_SECOND),
-        GST_STATE_CHANGE_SUCCESS);
+    rig.start ();
     /* The mux's source pads exist once the recording has started. */
     if (probe_output)
       {
@@ -320,62 +156,8 @@ struct Recording
         gst_object_unref (pad);
         gst_object_unref (mux);
       }
-
-
-    last_flow.assign (feeds.size (), GST_FLOW_OK);
-    std::vector<std::thread> threads;
-    for (size_t i = 0; i < feeds.size (); i++)
-      threads.emplace_back ([this, i, bin, src = srcs[i]] {
-        Feed &f = feeds[i];
-        gst_pad_set_active (src, TRUE);
-        gchar *id = g_strdup_printf ("clipping-feed-%u", (unsigned)i);
-        gst_pad_push_event (src, gst_event_new_stream_start (id));
-        g_free (id);
-        GstCaps *caps = rtest::caps_s16 (f.rate, f.channels);
-        gst_pad_push_event (src, gst_event_new_caps (caps));
-        gst_caps_unref (caps);
-        GstSegment seg;
-        gst_segment_init (&seg, GST_FORMAT_TIME);
-        gst_pad_push_event (src, gst_event_new_segment (&seg));
-        for (Step &s : f.steps)
-          switch (s.kind)
-            {
-            case Step::Kind::kBuffer:
-              {
-                GstFlowReturn ret = gst_pad_push (src, s.buffer);
-                s.buffer = nullptr;
-                if (ret != GST_FLOW_OK)
-                  last_flow[i] = ret;
-                break;
-              }
-            case Step::Kind::kEvent:
-              gst_pad_push_event (src, s.event);
-              s.event = nullptr;
-              break;
-            case Step::Kind::kCall:
-              s.call (bin);
-              break;
-            case Step::Kind::kMark:
-              latches.set (s.latch);
-              break;
-            case Step::Kind::kWait:
-              if (!latches.wait (s.latch))
-                last_flow[i] = GST_FLOW_ERROR;
-              break;
-            }
-        gst_pad_push_event (src, gst_event_new_eos ());
-      });
-
-    rtest::run_to_eos (pipeline, result);
-    for (std::thread &t : threads)
-      t.join ();
-    g_object_get (bin, "stats", &stats, NULL);
-    for (GstPad *src : srcs)
-      {
-        gst_pad_set_active (src, FALSE);
-        gst_object_unref (src);
-      }
-    gst_object_unref (pipeline);
+    rig.feed ();
+    rig.finish ();
 
     fail_unless (result.got_eos, "no EOS (timed out: %d)", result.timed_out);
     fail_unless (result.errors.empty (), "an ERROR was posted");
@@ -384,9 +166,9 @@ struct Recording
       const std::string status = result.done_status ();
       fail_unless_equals_string (status.c_str (), "ok");
     }
-    for (size_t i = 0; i < feeds.size (); i++)
-      fail_unless (last_flow[i] == GST_FLOW_OK, "pad %u: %s", (unsigned)i,
-                   gst_flow_get_name (last_flow[i]));
+    for (const auto &in : rig.inputs)
+      fail_unless (in->flow () == GST_FLOW_OK, "pad %s: %s",
+                   in->name ().c_str (), gst_flow_get_name (in->flow ()));
     if (g_str_equal (format, "wav"))
       fail_unless (rtest::read_wav (path, pcm), "cannot read %s",
                    path.c_str ());
@@ -395,78 +177,12 @@ struct Recording
                    path.c_str ());
   }
 
-  guint64 stat (const char *field) const
-  {
-    guint64 v = G_MAXUINT64;
-    fail_unless (gst_structure_get_uint64 (stats, field, &v), "no %s", field);
-    return v;
-  }
-  guint64 done (const char *field) const
-  {
-    guint64 v = G_MAXUINT64;
-    fail_unless (gst_structure_get_uint64 (result.done[0], field, &v),
-                 "no %s in done", field);
-    return v;
-  }
-  std::string warning_texts () const
-  {
-    std::string s;
-    for (GstMessage *m : result.warnings)
-      {
-        GError *err = NULL;
-        gst_message_parse_warning (m, &err, NULL);
-        s += std::string ("[") + (err ? err->message : "?") + "] ";
-        g_clear_error (&err);
-      }
-    return s;
-  }
+  guint64 stat (const char *field) const { return rig.stat (field); }
+  guint64 done (const char *field) const { return rig.done (field); }
+  std::string warning_texts () const { return rig.warning_texts (); }
 };
 
-/* ---- the file we expect --------------------------------------------------
- */
-
-struct Expected
-{
-  int rate;
-  int channels;
-  std::vector<int16_t> data; /* interleaved, zeros where silent */
-
-  Expected (int r, int ch, uint64_t frames)
-      : rate (r), channels (ch), data (frames * ch, 0)
-  {
-  }
-  uint64_t frames () const { return data.size () / channels; }
-  /* Ramp samples [first, first + n) of a ramp with base `base` and
-   * `src_channels` channels, at output frame `at`, into channels
-   * [channel, channel + src_channels). */
-  void put (uint64_t at, uint64_t first, uint64_t n, int base,
-            int src_channels = 1, int channel = 0)
-  {
-    fail_unless ((at + n) * channels <= data.size (),
-                 "expected placement beyond the end");
-    for (uint64_t i = 0; i < n; i++)
-      for (int c = 0; c < src_channels; c++)
-        data[(at + i) * channels + channel + c]
-            = rtest::ramp_value (first + i, base + c * 1000);
-  }
-};
-
-void
-check_pcm (const rtest::Pcm &pcm, const Expected &want)
-{
-  fail_unless_equals_int (pcm.rate, want.rate);
-  fail_unless_equals_int (pcm.channels, want.channels);
-  const uint64_t n
-      = std::min<uint64_t> (pcm.samples.size (), want.data.size ());
-  for (uint64_t i = 0; i < n; i++)
-    if (pcm.samples[i] != want.data[i])
-      fail ("sample mismatch at frame %" G_GUINT64_FORMAT " channel %d: got "
-            "%d, want %d (file has %" G_GUINT64_FORMAT
-            " frames, want %" G_GUINT64_FORMAT ")",
-            i / want.channels, (int)(i % want.channels), pcm.samples[i],
-            want.data[i], pcm.frames (), want.frames ());
-  fail_unless_equals_uint64 (pcm.frames (), want.frames ());
-}
+using rtest::check_pcm;
 
 /* Every buffer a clip element pushed: whole frames, never empty, timestamps
  * and durations on the sample grid from `start`, so contiguous. Returns the
@@ -573,9 +289,9 @@ channel_of (const Expected &e, int channel, uint64_t frames)
 
 /* Pushes a run of n ramp samples from t0 in buffers of b, calling each
  * `at` function after the given number of buffers (0: before the first). */
-using Insert = std::pair<uint64_t, std::function<void (Feed &)>>;
+using Insert = std::pair<uint64_t, std::function<void (Input &)>>;
 void
-push_with (Feed &f, GstClockTime t0, uint64_t n, int base, uint64_t b,
+push_with (Input &f, GstClockTime t0, uint64_t n, int base, uint64_t b,
            std::vector<Insert> at)
 {
   std::stable_sort (
@@ -588,7 +304,7 @@ push_with (Feed &f, GstClockTime t0, uint64_t n, int base, uint64_t b,
       while (k < at.size () && at[k].first == i)
         at[k++].second (f);
       if (i < nbuf)
-        f.audio (t0, std::min (b, n - i * b), base, b, i * b);
+        f.ramp (t0, std::min (b, n - i * b), base, b, i * b);
     }
   fail_unless (k == at.size (), "an insert lies beyond the run");
 }
@@ -596,7 +312,7 @@ push_with (Feed &f, GstClockTime t0, uint64_t n, int base, uint64_t b,
 /* interrupt/pause/resume on `pad` at t, as an in-stream event or as the
  * action signal emitted from the pad's feeding thread at that point. */
 void
-control (Feed &f, bool use_signal, const char *what, const char *pad,
+control (Input &f, bool use_signal, const char *what, const char *pad,
          GstClockTime t)
 {
   if (use_signal)
@@ -645,7 +361,7 @@ GST_START_TEST (test_interrupt_positions)
 
   Recording rec;
   rec.rate = 0;
-  Feed f (rate, channels, hb);
+  Input &f = rec.feed (rate, channels, hb);
   auto interrupt = [&] (GstClockTime t) {
     if (use_signal)
       f.signal ("interrupt", "sink_0", t);
@@ -656,13 +372,12 @@ GST_START_TEST (test_interrupt_positions)
   uint64_t interrupted = 0, committed = 0;
   for (size_t u = 0; u < G_N_ELEMENTS (utts); u++)
     {
-      f.audio (utts[u].t0, n, (int)u * 3000, b);
+      f.ramp (utts[u].t0, n, (int)u * 3000, b);
       if (utts[u].cut != GST_CLOCK_TIME_NONE)
         interrupt (utts[u].cut);
       interrupted += n - kept[u];
       committed += kept[u];
     }
-  rec.feeds.push_back (std::move (f));
   rec.run ();
 
   Expected want (rate, channels, 3 * rate + n);
@@ -714,7 +429,7 @@ GST_START_TEST (test_split_pieces)
 
   Recording rec;
   rec.probe_output = true;
-  Feed f (rate, channels, hb);
+  Input &f = rec.feed (rate, channels, hb);
   Expected want (rate, channels, 1600 * rate / 1000);
   std::vector<int16_t> input;
   for (size_t u = 0; u < G_N_ELEMENTS (runs); u++)
@@ -726,9 +441,9 @@ GST_START_TEST (test_split_pieces)
       if (r.r != GST_CLOCK_TIME_NONE)
         {
           at.push_back (
-              { r.pause_at, [p] (Feed &f) { f.control ("pause", p); } });
+              { r.pause_at, [p] (Input &f) { f.control ("pause", p); } });
           at.push_back ({ r.resume_at,
-                          [t = r.r] (Feed &f) { f.control ("resume", t); } });
+                          [t = r.r] (Input &f) { f.control ("resume", t); } });
         }
       push_with (f, r.t0, n, base, b, at);
       want.put (cut_at (r.t0, rate), 0, r.k, base, channels);
@@ -737,7 +452,6 @@ GST_START_TEST (test_split_pieces)
       append_ramp (input, 0, n, base, channels);
     }
   fail_unless (audio_frames (input, channels).size () == input.size ());
-  rec.feeds.push_back (std::move (f));
   rec.run ();
 
   check_pcm (rec.pcm, want);
@@ -767,7 +481,7 @@ GST_START_TEST (test_split_interrupt_pieces)
       = { 2 * b + b / 4, 3 * b + b / 2, 4 * b + 3 * b / 4, 0, n + 240 };
   Recording rec;
   rec.probe_output = true;
-  Feed f (rate, channels, 10 * kS);
+  Input &f = rec.feed (rate, channels, 10 * kS);
   const uint64_t nruns = G_N_ELEMENTS (cuts) + 1;
   Expected want (rate, channels, (nruns - 1) * rate / 5 + n);
   std::vector<int16_t> heard;
@@ -776,7 +490,7 @@ GST_START_TEST (test_split_interrupt_pieces)
     {
       const GstClockTime t0 = u * 200 * kMs;
       const int base = (int)u * 300;
-      f.audio (t0, n, base, b);
+      f.ramp (t0, n, base, b);
       uint64_t kept = n;
       if (u < G_N_ELEMENTS (cuts))
         {
@@ -787,7 +501,6 @@ GST_START_TEST (test_split_interrupt_pieces)
       want.put (cut_at (t0, rate), 0, kept, base, channels);
       append_ramp (heard, 0, kept, base, channels);
     }
-  rec.feeds.push_back (std::move (f));
   rec.run ();
 
   check_pcm (rec.pcm, want);
@@ -838,15 +551,14 @@ GST_START_TEST (test_pause_resume_mid_utterance)
   fail_unless_equals_uint64 (kp, 19793);
 
   Recording rec;
-  Feed f (rate, 1, 10 * kS);
+  Input &f = rec.feed (rate, 1, 10 * kS);
   push_with (
       f, 0, n, 0, b,
       { { arrival.pause_at,
-          [&] (Feed &f) { control (f, use_signal, "pause", "sink_0", p); } },
-        { arrival.resume_at, [&] (Feed &f) {
+          [&] (Input &f) { control (f, use_signal, "pause", "sink_0", p); } },
+        { arrival.resume_at, [&] (Input &f) {
            control (f, use_signal, "resume", "sink_0", r);
          } } });
-  rec.feeds.push_back (std::move (f));
   rec.run ();
 
   Expected want (rate, 1, cut_at (r, rate) + n - kp);
@@ -873,11 +585,10 @@ GST_START_TEST (test_pause_over_before_run_arrives)
   const uint64_t kp = cut_at (p, rate);
 
   Recording rec;
-  Feed f (rate, 1, 10 * kS);
+  Input &f = rec.feed (rate, 1, 10 * kS);
   control (f, use_signal, "pause", "sink_0", p);
   control (f, use_signal, "resume", "sink_0", r);
-  f.audio (0, n, 0, b);
-  rec.feeds.push_back (std::move (f));
+  f.ramp (0, n, 0, b);
   rec.run ();
 
   Expected want (rate, 1, cut_at (r, rate) + n - kp);
@@ -900,9 +611,9 @@ GST_START_TEST (test_pause_several_add_up)
   const GstClockTime p1 = 200 * kMs, r1 = 300 * kMs, p2 = 500 * kMs,
                      r2 = 750 * kMs, p3 = 1200 * kMs, r3 = 1250 * kMs;
   Recording rec;
-  Feed f (rate, 1, 10 * kS);
+  Input &f = rec.feed (rate, 1, 10 * kS);
   auto ctl = [use_signal] (const char *what, GstClockTime t) {
-    return [=] (Feed &f) { control (f, use_signal, what, "sink_0", t); };
+    return [=] (Input &f) { control (f, use_signal, what, "sink_0", t); };
   };
   push_with (f, 0, n, 0, b,
              { { 0, ctl ("pause", p1) },
@@ -911,7 +622,6 @@ GST_START_TEST (test_pause_several_add_up)
                { 30, ctl ("resume", r2) },
                { 50, ctl ("pause", p3) },
                { 50, ctl ("resume", r3) } });
-  rec.feeds.push_back (std::move (f));
   rec.run ();
 
   Expected want (rate, 1, n + (r1 - p1 + r2 - p2 + r3 - p3) * rate / kS);
@@ -939,21 +649,20 @@ GST_START_TEST (test_pause_around_utterances)
   const int rate = 48000;
   const uint64_t b = 960;
   Recording rec;
-  Feed f (rate, 1, 10 * kS);
+  Input &f = rec.feed (rate, 1, 10 * kS);
   auto ctl = [&] (const char *what, GstClockTime t) {
     control (f, use_signal, what, "sink_0", t);
   };
-  f.audio (0, 12000, 0, b); /* A [0, .25) */
+  f.ramp (0, 12000, 0, b); /* A [0, .25) */
   ctl ("pause", 400 * kMs);
   ctl ("resume", 600 * kMs);
-  f.audio (1000 * kMs, 24000, 3000, b); /* B [1, 1.5) */
+  f.ramp (1000 * kMs, 24000, 3000, b); /* B [1, 1.5) */
   ctl ("pause", 1800 * kMs);
-  f.audio (2000 * kMs, 12000, 6000, b); /* C [2, 2.25) */
+  f.ramp (2000 * kMs, 12000, 6000, b); /* C [2, 2.25) */
   ctl ("resume", 2100 * kMs);
   ctl ("pause", 2500 * kMs);
   ctl ("resume", 2900 * kMs);
-  f.audio (2700 * kMs, 12000, 9000, b); /* D [2.7, 2.95) */
-  rec.feeds.push_back (std::move (f));
+  f.ramp (2700 * kMs, 12000, 9000, b); /* D [2.7, 2.95) */
   rec.run ();
 
   Expected want (rate, 1, 151200);
@@ -989,19 +698,17 @@ GST_START_TEST (test_pause_open_at_eos)
   const uint64_t kept = inside ? cut_at (p - 500 * kMs, rate) : n;
 
   Recording rec;
-  Feed mic (rate, 1, 0);
+  Input &mic = rec.feed (rate, 1, 0);
   /* The agent's audio is held before the mic moves the horizon past it. */
   mic.wait ("agent-queued");
-  mic.audio (0, 2 * rate, 0, kMicBuffer);
+  mic.ramp (0, 2 * rate, 0, kMicBuffer);
   mic.mark ("mic-done");
-  Feed agent (rate, 1, 10 * kS);
-  agent.audio (500 * kMs, n, 5000, kAgentBuffer);
+  Input &agent = rec.feed (rate, 1, 10 * kS);
+  agent.ramp (500 * kMs, n, 5000, kAgentBuffer);
   agent.mark ("agent-queued");
   agent.control ("pause", p);
   if (!inside)
     agent.wait ("mic-done");
-  rec.feeds.push_back (std::move (mic));
-  rec.feeds.push_back (std::move (agent));
   rec.run ();
 
   Expected want (rate, 2, 2 * rate);
@@ -1030,24 +737,22 @@ GST_START_TEST (test_interrupt_while_paused)
   const uint64_t kept = cut_at (p - 500 * kMs, rate);
 
   Recording rec;
-  Feed mic (rate, 1, 0);
+  Input &mic = rec.feed (rate, 1, 0);
   mic.wait ("agent-paused");
-  mic.audio (0, rate, 0, kMicBuffer);
+  mic.ramp (0, rate, 0, kMicBuffer);
   mic.mark ("mic-at-1s");
   mic.wait ("agent-cut");
-  mic.audio (0, rate, 0, kMicBuffer, rate);
-  Feed agent (rate, 1, 10 * kS);
-  agent.audio (500 * kMs, n, 5000, kAgentBuffer);
+  mic.ramp (0, rate, 0, kMicBuffer, rate);
+  Input &agent = rec.feed (rate, 1, 10 * kS);
+  agent.ramp (500 * kMs, n, 5000, kAgentBuffer);
   control (agent, use_signal, "pause", "sink_1", p);
   agent.mark ("agent-paused");
   agent.wait ("mic-at-1s");
   control (agent, use_signal, "interrupt", "sink_1", t);
-  agent.audio (1600 * kMs, 9600, 9000, kAgentBuffer); /* V [1.6, 1.8) */
+  agent.ramp (1600 * kMs, 9600, 9000, kAgentBuffer); /* V [1.6, 1.8) */
   /* Only now may the mic move the horizon past 1.6 s: V arriving after it
    * would be late, and rightly lost. */
   agent.mark ("agent-cut");
-  rec.feeds.push_back (std::move (mic));
-  rec.feeds.push_back (std::move (agent));
   rec.run ();
 
   Expected want (rate, 2, 2 * rate);
@@ -1078,30 +783,28 @@ GST_START_TEST (test_interrupt_late)
   const uint64_t kept = held ? 24000 : n;
 
   Recording rec;
-  Feed mic (rate, 1, 0);
-  Feed agent (rate, 1, held ? 10 * kS : 0);
+  Input &mic = rec.feed (rate, 1, 0);
+  Input &agent = rec.feed (rate, 1, held ? 10 * kS : 0);
   if (held)
     {
       mic.wait ("agent-pushed");
-      mic.audio (0, rate, 0, kMicBuffer);
+      mic.ramp (0, rate, 0, kMicBuffer);
       mic.signal ("interrupt", "sink_1", t);
       mic.mark ("cut");
-      mic.audio (0, rate, 0, kMicBuffer, rate);
-      agent.audio (500 * kMs, n, 5000, kAgentBuffer);
+      mic.ramp (0, rate, 0, kMicBuffer, rate);
+      agent.ramp (500 * kMs, n, 5000, kAgentBuffer);
       agent.mark ("agent-pushed");
       agent.wait ("cut");
     }
   else
     {
-      mic.audio (0, kMicBuffer, 0, kMicBuffer);
+      mic.ramp (0, kMicBuffer, 0, kMicBuffer);
       mic.mark ("mic-started");
-      mic.audio (0, 2 * rate - kMicBuffer, 0, kMicBuffer, kMicBuffer);
+      mic.ramp (0, 2 * rate - kMicBuffer, 0, kMicBuffer, kMicBuffer);
       agent.wait ("mic-started");
-      agent.audio (500 * kMs, n, 5000, kAgentBuffer);
+      agent.ramp (500 * kMs, n, 5000, kAgentBuffer);
       agent.control ("interrupt", t);
     }
-  rec.feeds.push_back (std::move (mic));
-  rec.feeds.push_back (std::move (agent));
   rec.run ();
 
   Expected want (rate, 2, 2 * rate);
@@ -1128,9 +831,9 @@ GST_START_TEST (test_pause_resume_ignored)
   const uint64_t n = rate, b = 960;
   const GstClockTime p = 412345678, r = 700 * kMs;
   Recording rec;
-  Feed f (rate, 1, 10 * kS);
+  Input &f = rec.feed (rate, 1, 10 * kS);
   auto ctl = [use_signal] (const char *what, GstClockTime t) {
-    return [=] (Feed &f) { control (f, use_signal, what, "sink_0", t); };
+    return [=] (Input &f) { control (f, use_signal, what, "sink_0", t); };
   };
   push_with (f, 0, n, 0, b,
              { { 0, ctl ("resume", 100 * kMs) }, /* not paused */
@@ -1138,7 +841,6 @@ GST_START_TEST (test_pause_resume_ignored)
                { 10, ctl ("pause", 500 * kMs) }, /* already paused */
                { 30, ctl ("resume", r) },
                { 40, ctl ("resume", 800 * kMs) } }); /* not paused */
-  rec.feeds.push_back (std::move (f));
   rec.run ();
 
   const uint64_t kp = cut_at (p, rate);
@@ -1160,30 +862,30 @@ GST_START_TEST (test_malformed_events)
   const int rate = 48000;
   const uint64_t n = rate, b = 960;
   Recording rec;
-  Feed f (rate, 1, 10 * kS);
-  push_with (
-      f, 0, n, 0, b,
-      { { 10,
-          [] (Feed &f) {
-            f.event (gst_structure_new ("recorderbin-interrupt", "running-time",
-                                        G_TYPE_STRING, "200000000", NULL));
-          } },
-        { 10,
-          [] (Feed &f) {
-            f.event (gst_structure_new ("recorderbin-pause", "running-time",
-                                        G_TYPE_BOOLEAN, TRUE, NULL));
-          } },
-        { 20, [] (Feed &f) {
-           f.call ([] (GstElement *bin) {
-             GstEvent *ev = gst_event_new_custom (
-                 GST_EVENT_CUSTOM_DOWNSTREAM,
-                 gst_structure_new ("recorderbin-pause-recording",
-                                    "running-time", G_TYPE_STRING, "soon",
-                                    NULL));
-             gst_element_send_event (bin, ev);
-           });
-         } } });
-  rec.feeds.push_back (std::move (f));
+  Input &f = rec.feed (rate, 1, 10 * kS);
+  push_with (f, 0, n, 0, b,
+             { { 10,
+                 [] (Input &f) {
+                   f.custom (gst_structure_new ("recorderbin-interrupt",
+                                                "running-time", G_TYPE_STRING,
+                                                "200000000", NULL));
+                 } },
+               { 10,
+                 [] (Input &f) {
+                   f.custom (gst_structure_new ("recorderbin-pause",
+                                                "running-time", G_TYPE_BOOLEAN,
+                                                TRUE, NULL));
+                 } },
+               { 20, [] (Input &f) {
+                  f.call ([] (GstElement *bin) {
+                    GstEvent *ev = gst_event_new_custom (
+                        GST_EVENT_CUSTOM_DOWNSTREAM,
+                        gst_structure_new ("recorderbin-pause-recording",
+                                           "running-time", G_TYPE_STRING,
+                                           "soon", NULL));
+                    gst_element_send_event (bin, ev);
+                  });
+                } } });
   rec.run ();
 
   Expected want (rate, 1, n);
@@ -1212,7 +914,7 @@ GST_START_TEST (test_pause_recording)
   const int rate = 48000;
   const GstClockTime p = 800 * kMs, r = 1300 * kMs;
   auto gate = [use_event] (bool pause, GstClockTime t) {
-    return [=] (Feed &f) {
+    return [=] (Input &f) {
       f.call ([=] (GstElement *bin) {
         const char *what = pause ? "pause-recording" : "resume-recording";
         if (use_event)
@@ -1236,13 +938,11 @@ GST_START_TEST (test_pause_recording)
   };
   Recording rec;
   rec.pause_mode = collapse ? "collapse" : "silence";
-  Feed mic (rate, 1, 0);
+  Input &mic = rec.feed (rate, 1, 0);
   push_with (mic, 0, 2 * rate, 0, kMicBuffer,
              { { 50, gate (true, p) }, { 100, gate (false, r) } });
-  Feed other (rate, 1, 0);
-  other.audio (0, 2 * rate, 5000, 960);
-  rec.feeds.push_back (std::move (mic));
-  rec.feeds.push_back (std::move (other));
+  Input &other = rec.feed (rate, 1, 0);
+  other.ramp (0, 2 * rate, 5000, 960);
   rec.run ();
 
   const uint64_t kp = cut_at (p, rate), kr = cut_at (r, rate);
@@ -1267,15 +967,25 @@ GST_END_TEST;
 
 /* Mic on sink_0 (no holdback, a continuous 3 s ramp), agent on sink_1
  * (holdback 30 s) with a 2 s utterance from .5 pushed before the mic
- * starts. When the mic reaches 1.3 the caller barges in: interrupt at T.
- * (0) WAV, T just after 1.3 s; (1) WAV, T = "now" (GST_CLOCK_TIME_NONE: the
- * agent's commit horizon, the mic's 1.3 s); (2) Ogg/Opus, decoded back. */
+ * starts. When the mic reaches 1.3 the caller barges in: interrupt at T,
+ * just after 1.3 s or "now" (GST_CLOCK_TIME_NONE: the agent's commit
+ * horizon, the mic's 1.3 s). */
+static const struct
+{
+  const char *format;
+  bool now;
+} kBargeIns[] = {
+  { "wav", false },      /* the mux's output probed too */
+  { "wav", true },       /* T = now */
+  { "ogg-opus", false }, /* decoded back: lossy */
+  { "flac", false },     /* decoded back: bit-exact */
+};
+
 GST_START_TEST (test_call_barge_in)
 {
-  /* 0: WAV, explicit T; 1: WAV, T = now; 2: Ogg/Opus; 3: FLAC, bit-exact. */
-  const bool opus = __i__ == 2;
-  const bool flac = __i__ == 3;
-  const bool now = __i__ == 1;
+  const bool opus = g_str_equal (kBargeIns[__i__].format, "ogg-opus");
+  const bool flac = g_str_equal (kBargeIns[__i__].format, "flac");
+  const bool now = kBargeIns[__i__].now;
   const int rate = 48000;
   const uint64_t mic_n = 3 * rate, n = 2 * rate;
   const GstClockTime t0 = 500 * kMs;
@@ -1291,19 +1001,17 @@ GST_START_TEST (test_call_barge_in)
     rec.format = "flac";
   else
     rec.probe_output = true;
-  Feed mic (rate, 1, 0);
+  Input &mic = rec.feed (rate, 1, 0);
   mic.wait ("agent-pushed");
-  push_with (mic, 0, mic_n, 0, kMicBuffer, { { at / (10 * kMs), [t] (Feed &f) {
+  push_with (mic, 0, mic_n, 0, kMicBuffer, { { at / (10 * kMs), [t] (Input &f) {
                                                 f.signal ("interrupt", "sink_1",
                                                           t);
                                                 f.mark ("barge-in");
                                               } } });
-  Feed agent (rate, 1, 30 * kS);
-  agent.audio (t0, n, 5000, kAgentBuffer);
+  Input &agent = rec.feed (rate, 1, 30 * kS);
+  agent.ramp (t0, n, 5000, kAgentBuffer);
   agent.mark ("agent-pushed");
   agent.wait ("barge-in");
-  rec.feeds.push_back (std::move (mic));
-  rec.feeds.push_back (std::move (agent));
   rec.run (true);
 
   fail_unless_equals_uint64 (rec.stat ("interrupted-samples"), n - kept);
@@ -1403,7 +1111,7 @@ GST_START_TEST (test_live_horizon_follows_clock)
                 GST_FORMAT_TIME, "caps", caps, "min-latency", (gint64)0,
                 "max-bytes", (guint64)0, NULL);
   gst_caps_unref (caps);
-  GstElement *bin = gst_element_factory_make ("recorderbin", NULL);
+  GstElement *bin = gst_element_factory_make ("recorderbin", "rec");
   gst_util_set_object_arg (G_OBJECT (bin), "format", "wav");
   g_object_set (bin, "location", path.c_str (), NULL);
   gst_bin_add_many (GST_BIN (pipeline), src, bin, NULL);
@@ -1418,8 +1126,8 @@ GST_START_TEST (test_live_horizon_follows_clock)
   gst_object_unref (srcpad);
   gst_object_unref (sink);
 
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
-               != GST_STATE_CHANGE_FAILURE);
+  rtest::Rig rig (pipeline, "rec");
+  rig.start ();
   fail_unless (gst_element_get_state (pipeline, NULL, NULL, 10 * kS)
                != GST_STATE_CHANGE_FAILURE);
   for (uint64_t off = 0; off < n; off += 960)
@@ -1449,14 +1157,7 @@ GST_START_TEST (test_live_horizon_follows_clock)
    * beyond, where a live pad would record silence as time passes). */
   gst_app_src_end_of_stream (GST_APP_SRC (src));
   gst_test_clock_set_time (GST_TEST_CLOCK (clock), 2 * kS);
-  rtest::RunResult result;
-  rtest::run_to_eos (pipeline, result);
-  GstStructure *stats = NULL;
-  g_object_get (bin, "stats", &stats, NULL);
-  guint64 committed = 0;
-  gst_structure_get_uint64 (stats, "committed-samples", &committed);
-  gst_structure_free (stats);
-  gst_object_unref (pipeline);
+  const rtest::RunResult &result = rig.finish ();
   gst_object_unref (clock);
 
   fail_unless (result.got_eos);
@@ -1465,7 +1166,7 @@ GST_START_TEST (test_live_horizon_follows_clock)
     const std::string status = result.done_status ();
     fail_unless_equals_string (status.c_str (), "ok");
   }
-  fail_unless_equals_uint64 (committed, n);
+  fail_unless_equals_uint64 (rig.stat ("committed-samples"), n);
   rtest::Pcm pcm;
   fail_unless (rtest::read_wav (path, pcm));
   Expected want (rate, 1, n);
@@ -1495,7 +1196,7 @@ GST_START_TEST (test_stats_during_and_done)
     }
   };
   auto seen = std::make_shared<Seen> ();
-  auto snapshot = [seen] (Feed &f) {
+  auto snapshot = [seen] (Input &f) {
     f.call ([seen] (GstElement *bin) {
       GstStructure *s = NULL;
       g_object_get (bin, "stats", &s, NULL);
@@ -1505,19 +1206,17 @@ GST_START_TEST (test_stats_during_and_done)
   };
 
   Recording rec;
-  Feed mic (rate, 1, 0);
+  Input &mic = rec.feed (rate, 1, 0);
   mic.wait ("agent-pushed");
   snapshot (mic);
-  push_with (
-      mic, 0, 2 * rate, 0, kMicBuffer,
-      { { 120, snapshot }, { 120, [] (Feed &f) { f.mark ("mic-at-1.2s"); } } });
-  Feed agent (rate, 1, 10 * kS);
-  agent.audio (500 * kMs, rate, 5000, kAgentBuffer);
+  push_with (mic, 0, 2 * rate, 0, kMicBuffer,
+             { { 120, snapshot },
+               { 120, [] (Input &f) { f.mark ("mic-at-1.2s"); } } });
+  Input &agent = rec.feed (rate, 1, 10 * kS);
+  agent.ramp (500 * kMs, rate, 5000, kAgentBuffer);
   agent.control ("interrupt", 1000 * kMs);
   agent.mark ("agent-pushed");
   agent.wait ("mic-at-1.2s"); /* the agent's input stays open till then */
-  rec.feeds.push_back (std::move (mic));
-  rec.feeds.push_back (std::move (agent));
   rec.run ();
 
   static const char *fields[]
@@ -1581,7 +1280,7 @@ clipping_suite (void)
   tcase_add_loop_test (tc, test_pause_resume_ignored, 0, 2);
   tcase_add_test (tc, test_malformed_events);
   tcase_add_loop_test (tc, test_pause_recording, 0, 4);
-  tcase_add_loop_test (tc, test_call_barge_in, 0, 4);
+  tcase_add_loop_test (tc, test_call_barge_in, 0, G_N_ELEMENTS (kBargeIns));
   tcase_add_test (tc, test_live_horizon_follows_clock);
   tcase_add_test (tc, test_stats_during_and_done);
   return s;

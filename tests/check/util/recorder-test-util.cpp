@@ -77,6 +77,8 @@ RunResult::~RunResult ()
     gst_message_unref (m);
   for (GstStructure *s : done)
     gst_structure_free (s);
+  for (GstStructure *s : marks)
+    gst_structure_free (s);
 }
 
 std::string
@@ -89,13 +91,33 @@ RunResult::done_status () const
 }
 
 void
-run_to_eos (GstElement *pipeline, RunResult &result, GstClockTime timeout,
-            bool stop_on_error)
+collect_until_eos (GstBus *bus, RunResult &result, GstClockTime timeout,
+                   bool stop_on_error)
 {
-  GstBus *bus = gst_element_get_bus (pipeline);
   const auto t0 = std::chrono::steady_clock::now ();
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
   const GstClockTime deadline = gst_util_get_timestamp () + timeout;
+  auto keep = [&result] (GstMessage *msg) {
+    switch (GST_MESSAGE_TYPE (msg))
+      {
+      case GST_MESSAGE_ERROR:
+        result.errors.push_back (msg);
+        return true;
+      case GST_MESSAGE_WARNING:
+        result.warnings.push_back (msg);
+        return true;
+      case GST_MESSAGE_ELEMENT:
+        {
+          const GstStructure *s = gst_message_get_structure (msg);
+          if (s && gst_structure_has_name (s, "recorderbin-done"))
+            result.done.push_back (gst_structure_copy (s));
+          else if (s && gst_structure_has_name (s, "recorderbin-mark"))
+            result.marks.push_back (gst_structure_copy (s));
+          return false;
+        }
+      default:
+        return false;
+      }
+  };
   for (;;)
     {
       const GstClockTime now = gst_util_get_timestamp ();
@@ -107,57 +129,39 @@ run_to_eos (GstElement *pipeline, RunResult &result, GstClockTime timeout,
       GstMessage *msg = gst_bus_timed_pop (bus, deadline - now);
       if (!msg)
         continue;
-      switch (GST_MESSAGE_TYPE (msg))
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
         {
-        case GST_MESSAGE_EOS:
           result.got_eos = true;
           gst_message_unref (msg);
-          goto out;
-        case GST_MESSAGE_ERROR:
-          result.errors.push_back (msg);
-          if (stop_on_error)
-            goto out;
-          continue;
-        case GST_MESSAGE_WARNING:
-          result.warnings.push_back (msg);
-          continue;
-        case GST_MESSAGE_ELEMENT:
-          {
-            const GstStructure *s = gst_message_get_structure (msg);
-            if (s && gst_structure_has_name (s, "recorderbin-done"))
-              result.done.push_back (gst_structure_copy (s));
-            break;
-          }
-        default:
           break;
         }
-      gst_message_unref (msg);
+      const bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
+      if (!keep (msg))
+        gst_message_unref (msg);
+      if (error && stop_on_error)
+        break;
     }
-out:
   result.seconds
       = std::chrono::duration<double> (std::chrono::steady_clock::now () - t0)
             .count ();
   /* Collect what was posted with EOS (a done message is posted before it). */
   while (GstMessage *msg = gst_bus_pop (bus))
-    {
-      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT)
-        {
-          const GstStructure *s = gst_message_get_structure (msg);
-          if (s && gst_structure_has_name (s, "recorderbin-done"))
-            result.done.push_back (gst_structure_copy (s));
-        }
-      else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
-        {
-          result.warnings.push_back (msg);
-          continue;
-        }
-      else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
-        {
-          result.errors.push_back (msg);
-          continue;
-        }
+    if (!keep (msg))
       gst_message_unref (msg);
-    }
+}
+
+void
+run_to_eos (GstElement *pipeline, RunResult &result, GstClockTime timeout,
+            bool stop_on_error)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  const auto t0 = std::chrono::steady_clock::now ();
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  const double starting
+      = std::chrono::duration<double> (std::chrono::steady_clock::now () - t0)
+            .count ();
+  collect_until_eos (bus, result, timeout, stop_on_error);
+  result.seconds += starting; /* wall time from the state change */
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
                           GST_STATE_CHANGE_SUCCESS);
   gst_object_unref (bus);

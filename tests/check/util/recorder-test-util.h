@@ -42,15 +42,22 @@ struct RunResult
   double seconds = 0; /* wall time until EOS/ERROR/timeout */
   std::vector<GstMessage *> errors;
   std::vector<GstMessage *> warnings;
-  std::vector<GstStructure *> done; /* recorderbin-done structures */
+  std::vector<GstStructure *> done;  /* recorderbin-done structures */
+  std::vector<GstStructure *> marks; /* recorderbin-mark structures */
   ~RunResult ();
   /* First done structure's string field, or "" */
   std::string done_status () const;
 };
 
-/* Sets `pipeline` to PLAYING and pops its bus until EOS, until an ERROR
- * when stop_on_error, or until `timeout`; then sets it to NULL and asserts
- * that returns SUCCESS. */
+/* Pops `bus` until EOS, until an ERROR when stop_on_error, or until
+ * `timeout`, keeping the ERROR, WARNING, recorderbin-done and
+ * recorderbin-mark messages; then takes what is left on the bus. */
+void collect_until_eos (GstBus *bus, RunResult &result,
+                        GstClockTime timeout = 20 * GST_SECOND,
+                        bool stop_on_error = true);
+
+/* Sets `pipeline` to PLAYING and collects its bus (collect_until_eos); then
+ * sets it to NULL and asserts that returns SUCCESS. */
 void run_to_eos (GstElement *pipeline, RunResult &result,
                  GstClockTime timeout = 20 * GST_SECOND,
                  bool stop_on_error = true);
