@@ -13,14 +13,11 @@
  *
  * A harness has no bus: the bin is given one. All pads are requested before
  * the first harness starts the bin. A harness answers the latency query as
- * a live source, and the bin gets no clock, so a pad with a holdback keeps
- * its audio until it ends (its horizon is its own newest audio minus the
- * holdback). A sink pad blocks its pushing thread while it has more than
- * about 200 ms queued and another pad of the file has nothing yet: with
- * several pads, the test pushes 20 ms to each in turn.
- *
- * Cases that fail because of a known fault of the element are described at
- * their test and run only when RECORDER_TEST_KNOWN_BUGS is set.
+ * a live source and gives the bin its test clock, which stands still: a
+ * pad with a holdback keeps its audio until it ends (a live horizon is the
+ * clock's). A sink pad blocks its pushing thread while it has more than about 200 ms
+ * queued and another pad of the file has nothing yet: with several pads,
+ * the test pushes 20 ms to each in turn.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -92,7 +89,8 @@ class Recorder
 {
 public:
   explicit Recorder (const std::vector<GstClockTime> &holdbacks,
-                     int rate = kRate, const char *pause_mode = NULL)
+                     int rate = kRate, const char *pause_mode = NULL,
+                     bool live = true)
       : rate_ (rate)
   {
     bin = gst_element_factory_make ("recorderbin", "rec");
@@ -127,6 +125,7 @@ public:
       {
         /* The first one sets the bin to PLAYING. */
         GstHarness *h = gst_harness_new_with_element (bin, name.c_str (), NULL);
+        gst_harness_set_live (h, live);
         gst_harness_set_src_caps (h, gst_caps_ref (caps));
         harnesses_.push_back (h);
       }
@@ -217,7 +216,8 @@ private:
 
 /* Every buffer the appsink got: S16LE interleaved at `want.rate` with
  * `want.channels`; whole frames, never empty; its pts and duration exactly
- * those of its frames on the grid from `start`, so the pts are contiguous
+ * those of its frames on the file's grid, which starts at 0 where the
+ * recording starts (at running time `start`), so the pts are contiguous
  * and the durations add up to the whole; its samples those of `want`, and
  * all of `want` there. */
 void
@@ -246,8 +246,8 @@ check_output (Output &out, GstClockTime start, const rtest::Expected &want)
                    " bytes, not whole %d-byte frames",
                    (unsigned)i, size, bpf);
       const uint64_t n = size / bpf;
-      const GstClockTime pts = time_at (start, frames, want.rate);
-      const GstClockTime end = time_at (start, frames + n, want.rate);
+      const GstClockTime pts = time_at (0, frames, want.rate);
+      const GstClockTime end = time_at (0, frames + n, want.rate);
       fail_unless (GST_BUFFER_PTS (b) == pts,
                    "buffer %u (frames %" G_GUINT64_FORMAT "+%" G_GUINT64_FORMAT
                    "): pts %" G_GUINT64_FORMAT ", want %" G_GUINT64_FORMAT,
@@ -275,8 +275,8 @@ check_output (Output &out, GstClockTime start, const rtest::Expected &want)
       durations += GST_BUFFER_DURATION (b);
     }
   fail_unless_equals_uint64 (frames, want.frames ());
-  fail_unless_equals_uint64 (durations,
-                             time_at (start, frames, want.rate) - start);
+  fail_unless_equals_uint64 (durations, time_at (0, frames, want.rate));
+  (void)start; /* the recording's start is checked in the per-pad report */
 }
 
 /* What one pad's entry of the per-pad report must say; counts in samples
@@ -680,10 +680,8 @@ GST_END_TEST;
  * Loop: slot x (silence | collapse) x (signal | event). With 20 ms slots
  * every block the bin writes is a whole number of nanoseconds long. With
  * slots of 440 samples (9.17 ms) the blocks the pause gate splits or
- * re-times come out 1 ns short of the output grid (their duration is their
- * own sample count's, rounded down, not the distance to the next pts): a
- * known fault of the element, so those cases are left out of the suite
- * unless RECORDER_TEST_KNOWN_BUGS is set. */
+ * re-times must still end exactly where the next one starts (they once
+ * came out 1 ns short: their own sample count's duration, rounded down). */
 static const uint64_t kGateSlots[] = { 960, 440 };
 
 GST_START_TEST (test_pause_recording)
@@ -761,16 +759,13 @@ GST_END_TEST;
  * and sends nothing before its EOS. In a non-live recording sink_0 moves
  * sink_1 along (DESIGN section 4: the horizon is the furthest point the
  * pads without holdback have reached), so the file is sink_0's ramp and
- * silence. A harness answers the latency query as live, and the bin has no
- * clock to follow: today sink_1 is never moved, sink_0's pushes block
- * once 200 ms are queued, the output is declared stalled after twice
- * eos-timeout (10 s), the input is discarded and the recording ends with
- * status timeout and no audio. A known fault of the element, so the test
- * is left out of the suite unless RECORDER_TEST_KNOWN_BUGS is set. */
+ * silence. The harnesses answer the latency query as non-live here (in a
+ * live recording the held pad would follow the harness's clock, which
+ * stands still). */
 GST_START_TEST (test_held_idle_pad_moved_along)
 {
   const uint64_t n = kRate, chunk = kRate / 50;
-  Recorder rec ({ 0, 10 * GST_SECOND });
+  Recorder rec ({ 0, 10 * GST_SECOND }, kRate, NULL, false);
   const gint64 t0 = g_get_monotonic_time ();
   rec.push_run (0, 0, n, 0, chunk);
   const double pushing
@@ -830,14 +825,6 @@ GST_START_TEST (test_eos_without_audio)
 }
 GST_END_TEST;
 
-/* Whether to run the cases that fail because of known faults of the
- * element (each described at its test). */
-static bool
-known_bugs ()
-{
-  return g_getenv ("RECORDER_TEST_KNOWN_BUGS") != NULL;
-}
-
 static Suite *
 harness_suite (void)
 {
@@ -850,11 +837,9 @@ harness_suite (void)
                        G_N_ELEMENTS (kInterrupts));
   tcase_add_loop_test (tc, test_pause_resume_held_pad, 0,
                        G_N_ELEMENTS (kPauses));
-  /* The second slot size's cases fail: see test_pause_recording. */
-  tcase_add_loop_test (tc, test_pause_recording, 0, known_bugs () ? 8 : 4);
+  tcase_add_loop_test (tc, test_pause_recording, 0, 8);
   tcase_add_loop_test (tc, test_eos_without_audio, 0, 2);
-  if (known_bugs ())
-    tcase_add_test (tc, test_held_idle_pad_moved_along);
+  tcase_add_test (tc, test_held_idle_pad_moved_along);
   return s;
 }
 
