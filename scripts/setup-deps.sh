@@ -10,7 +10,7 @@ packages=(
   gstreamer1.0-plugins-base-apps
   python3-gi python3-gst-1.0 gir1.2-gst-plugins-base-1.0
   clang libclang-rt-dev
-  ffmpeg valgrind
+  ffmpeg valgrind flac vorbis-tools opus-tools
 )
 
 missing=()

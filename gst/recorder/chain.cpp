@@ -265,28 +265,6 @@ build_chain (GstElement *bin, const ChainRequest &r, Chain &chain)
   return ok;
 }
 
-namespace
-{
-GstPadProbeReturn
-drop_buffers (GstPad *, GstPadProbeInfo *, gpointer)
-{
-  return GST_PAD_PROBE_DROP;
-}
-} // namespace
-
-void
-seal_chain (GstElement *encoder)
-{
-  GstPad *src = gst_element_get_static_pad (encoder, "src");
-  if (!src)
-    return;
-  gst_pad_add_probe (src,
-                     (GstPadProbeType)(GST_PAD_PROBE_TYPE_BUFFER
-                                       | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                     drop_buffers, NULL, NULL);
-  gst_object_unref (src);
-}
-
 void
 remove_chain (GstElement *bin, Chain &chain)
 {

@@ -78,10 +78,6 @@ struct ChainRequest
  * an ERROR from `bin` naming the cause, leaves nothing in the bin and
  * returns false. */
 bool build_chain (GstElement *bin, const ChainRequest &request, Chain &chain);
-/* After a failure: nothing more the encoder gives reaches the muxer or
- * the sink, only events, so that EOS still finishes the file with what was
- * written before the failure. */
-void seal_chain (GstElement *encoder);
 /* Sets the chain's elements to NULL and takes them out of `bin`. */
 void remove_chain (GstElement *bin, Chain &chain);
 /* A new element of the same factory with the same property values. */

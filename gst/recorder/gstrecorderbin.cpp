@@ -717,17 +717,6 @@ static void
 fail_output (GstRecorderBin *self, unsigned output, bool stalled)
 {
   GstRecorderBinPrivate *priv = self->priv;
-  GstElement *encoder = nullptr;
-  GST_OBJECT_LOCK (self);
-  const std::vector<Chain> &chains = priv->recording.chains;
-  if (output < chains.size () && chains[output].encoder)
-    encoder = GST_ELEMENT (gst_object_ref (chains[output].encoder));
-  GST_OBJECT_UNLOCK (self);
-  if (encoder)
-    {
-      seal_chain (encoder);
-      gst_object_unref (encoder);
-    }
   Session &session = *priv->session;
   std::lock_guard<std::mutex> lk (session.lock);
   if (output >= session.outputs.size ())

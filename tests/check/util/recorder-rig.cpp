@@ -301,18 +301,33 @@ Input::run ()
   gchar *id = g_strdup_printf ("recorderbin-test-%s", name ().c_str ());
   gst_pad_push_event (src_, gst_event_new_stream_start (id));
   g_free (id);
+  GstAudioInfo pushed; /* the caps in force */
+  gst_audio_info_init (&pushed);
   for (Step &s : steps_)
     {
       GstMiniObject *o = s.object;
       s.object = nullptr;
       if (o && GST_IS_BUFFER (o))
         {
+          const gsize size = gst_buffer_get_size (GST_BUFFER_CAST (o));
           const GstFlowReturn ret = gst_pad_push (src_, GST_BUFFER_CAST (o));
           if (ret != GST_FLOW_OK && flow_ == GST_FLOW_OK)
             flow_ = ret;
+          if (ret == GST_FLOW_OK && GST_AUDIO_INFO_BPF (&pushed) > 0)
+            accepted_[GST_AUDIO_INFO_RATE (&pushed)]
+                += size / GST_AUDIO_INFO_BPF (&pushed);
         }
       else if (o)
-        gst_pad_push_event (src_, GST_EVENT_CAST (o));
+        {
+          if (GST_EVENT_TYPE (o) == GST_EVENT_CAPS)
+            {
+              GstCaps *caps;
+              gst_event_parse_caps (GST_EVENT_CAST (o), &caps);
+              if (!gst_audio_info_from_caps (&pushed, caps))
+                gst_audio_info_init (&pushed);
+            }
+          gst_pad_push_event (src_, GST_EVENT_CAST (o));
+        }
       else if (s.call)
         s.call (rig_.bin);
       else if (!s.mark.empty ())

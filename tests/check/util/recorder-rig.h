@@ -119,6 +119,11 @@ public:
   /* The first push that did not return GST_FLOW_OK (GST_FLOW_ERROR for a
    * wait that timed out); GST_FLOW_OK if none. Read after the run. */
   GstFlowReturn flow () const { return flow_; }
+  /* Frames the bin took (pushes that returned GST_FLOW_OK), by the rate
+   * of the caps they were pushed in. Read after the run. */
+  const std::map<int, uint64_t> &accepted () const { return accepted_; }
+  /* Waits until the script was pushed (run () does it itself). */
+  void join ();
 
 private:
   friend class Rig;
@@ -129,7 +134,6 @@ private:
     std::string mark, wait;
   };
   void start ();
-  void join ();
   void run ();
 
   Rig &rig_;
@@ -139,6 +143,7 @@ private:
   std::vector<Step> steps_;
   std::thread thread_;
   GstFlowReturn flow_ = GST_FLOW_OK;
+  std::map<int, uint64_t> accepted_;
 };
 
 /* ---- the rig ------------------------------------------------------------- */
