@@ -37,6 +37,26 @@ caps_string (const GstCaps *caps)
   return out;
 }
 
+/* Marks the output's task as inside a push into its chain, for as long as
+ * it lives: an input waiting for room judges a stall by it. */
+class InPush
+{
+public:
+  explicit InPush (OutputGlue *o) : o_ (o) { set (true); }
+  ~InPush () { set (false); }
+
+private:
+  void set (bool in)
+  {
+    Session &session = *o_->mux->priv->session;
+    std::lock_guard<std::mutex> lk (session.lock);
+    OutputShared &out = *session.outputs.at (o_->index);
+    out.in_push = in;
+    out.progress++;
+  }
+  OutputGlue *o_;
+};
+
 /* Moves everything the output's pads committed into o->items. */
 bool
 take_items (Session &session, OutputShared &out, OutputGlue *o)
@@ -200,6 +220,7 @@ negotiate (OutputGlue *o, Time start)
                    "recording from %" GST_TIME_FORMAT " as %" GST_PTR_FORMAT,
                    GST_TIME_ARGS (start), o->caps);
 
+  InPush in_push (o);
   push_stream_start (o);
   if (!gst_pad_push_event (o->pad, gst_event_new_caps (o->caps)))
     {
@@ -277,7 +298,11 @@ push_block (OutputGlue *o, GstBuffer *buf)
       gst_buffer_unref (buf);
       return false;
     }
-  const GstFlowReturn ret = gst_pad_push (o->pad, buf);
+  GstFlowReturn ret;
+  {
+    InPush in_push (o);
+    ret = gst_pad_push (o->pad, buf);
+  }
   if (ret == GST_FLOW_OK)
     return true;
   if (ret == GST_FLOW_FLUSHING)
@@ -427,6 +452,7 @@ finish_output (OutputGlue *o, bool failed)
                                          o->mix->info ()));
     }
   post_marks (o, true);
+  InPush in_push (o);
   gst_pad_push_event (o->pad, gst_event_new_eos ());
   o->eos_sent = true;
 }

@@ -269,7 +269,8 @@ refused_flow (const Session &session, const InputPad &pad,
 }
 
 /* Waits, as queue does, while the pad's output has a full queue. Returns
- * false if the output made no progress for the stall timeout. */
+ * false if the output stayed inside one push into its chain for the stall
+ * timeout (an output waiting for another pad is not stalled). */
 static bool
 wait_for_room (std::unique_lock<std::mutex> &lk, Session &session,
                InputPad &pad, OutputShared &out)
@@ -286,7 +287,7 @@ wait_for_room (std::unique_lock<std::mutex> &lk, Session &session,
       waited = true;
       if (session.room.wait_until (lk, deadline) != std::cv_status::timeout)
         continue;
-      if (out.progress == seen)
+      if (out.progress == seen && out.in_push)
         return false;
       seen = out.progress;
       deadline = std::chrono::steady_clock::now ()

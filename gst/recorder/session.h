@@ -142,6 +142,7 @@ struct OutputShared
   bool stalled = false; /* its chain made no progress */
   GstFlowReturn last_flow = GST_FLOW_OK; /* what failed, for propagate */
   std::uint64_t progress = 0; /* bumped whenever the task takes or writes */
+  bool in_push = false;       /* the task is inside a push into the chain */
   Time notified_until = kTimeNone; /* committed time it was woken for */
   bool ended_pending = false;      /* a pad's end it was not woken for */
   RecordingGate gate;
