@@ -443,10 +443,11 @@ convert_items (OutputGlue *o, bool failed)
 void
 finish_output (OutputGlue *o, bool failed)
 {
-  if (o->mix->written () == 0 && !failed && !o->chain_failed)
+  if (o->written == 0 && !failed && !o->chain_failed)
     {
-      /* No audio at all: the file must still be valid, with the output's
-       * rate and channels. */
+      /* Nothing written (no audio, or all of it cut out by a collapsing
+       * pause): the file must still be valid, with the output's rate and
+       * channels. */
       GST_INFO_OBJECT (o->pad, "empty recording");
       push_block (o, prepare_empty_file (o->plan.empty, o->plan.encoder,
                                          o->mix->info ()));
@@ -488,7 +489,24 @@ output_loop (gpointer data)
               session.advance ();
           }
         else
-          out.work.wait (lk);
+          {
+            if (G_UNLIKELY (gst_debug_category_get_threshold (GST_CAT_DEFAULT)
+                            >= GST_LEVEL_LOG))
+              for (unsigned index : out.pads)
+                {
+                  const InputPad &p = session.pad (index);
+                  GST_LOG_OBJECT (o->pad,
+                                  "waiting; %s queued %" GST_TIME_FORMAT
+                                  " (outbox %" GST_TIME_FORMAT
+                                  "), ready %" G_GUINT64_FORMAT
+                                  ", written %" G_GUINT64_FORMAT,
+                                  p.name.c_str (), GST_TIME_ARGS (p.queued ()),
+                                  GST_TIME_ARGS (p.outbox_duration),
+                                  o->mix ? o->mix->ready () : 0,
+                                  o->mix ? o->mix->written () : 0);
+                }
+            out.work.wait (lk);
+          }
       }
     failed = out.failed;
     start = session.start;

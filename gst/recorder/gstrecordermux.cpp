@@ -284,6 +284,10 @@ wait_for_room (std::unique_lock<std::mutex> &lk, Session &session,
   while (!pad.flushing && !pad.eos && !out.failed && !out.stalled
          && pad.queued () > (waited ? kQueueLimit / 2 : kQueueLimit))
     {
+      /* The output only wakes for a block of every pad; what this pad has
+       * queued may be what the others wait for. */
+      if (!waited)
+        out.work.notify_one ();
       waited = true;
       if (session.room.wait_until (lk, deadline) != std::cv_status::timeout)
         continue;
@@ -413,6 +417,15 @@ gst_recorder_mux_chain (GstPad *pad, GstObject *, GstBuffer *buffer)
   lk.lock ();
   {
     InputPad &q = session.pad (in->index);
+    if (q.eos || q.flushing)
+      {
+        /* Ended meanwhile (EOS sent to the bin, a teardown): the timeline
+         * is finished and would take nothing more. */
+        const GstFlowReturn ret = refused_flow (session, q, out);
+        lk.unlock ();
+        payload.reset ();
+        return ret;
+      }
     const guint64 dropped = q.timeline.push (pts, format->info.rate, samples,
                                              std::move (payload));
     if (dropped > 0 && !q.warned_holdback)
