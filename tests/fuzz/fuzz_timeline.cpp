@@ -426,10 +426,18 @@ LLVMFuzzerTestOneInput (const std::uint8_t *data, std::size_t size)
             if (differential)
               {
                 /* Nothing later reaches back before the latest event, nor
-                 * before the end of the audio pushed so far. */
+                 * before the end of the audio pushed so far, nor before
+                 * the open run's scheduled end: its next samples are heard
+                 * no earlier than scheduled, but may be heard before the
+                 * newest end (which may belong to another run's block, or
+                 * to audio a pause dropped since). */
                 Time lim = now;
                 if (newest != kTimeNone)
                   lim = std::min (lim, newest);
+                if (open)
+                  lim = std::min (
+                      lim, run_origin
+                               + recorder::samples_to_time (run_samples, rate));
                 if (lim <= horizon)
                   break;
                 h = horizon + (lim - horizon) * in.u8 () / 255;

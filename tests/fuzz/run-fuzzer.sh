@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target of a -Dfuzzing=true build for a while, starting
+# from the repository's corpus (without the known-bug-* reproducers) and
+# keeping what it finds in a work directory. See tests/fuzz/README.md.
+#
+#   tests/fuzz/run-fuzzer.sh TARGET SECONDS [LIBFUZZER-ARGS...]
+#
+# TARGET: fuzz-timeline, fuzz-session or fuzz-element. Environment:
+#   BUILD     the fuzzing build directory (default: build-fuzz)
+#   WORK      where the working corpus, crashes and the log go
+#             (default: $BUILD/fuzz-work/TARGET)
+# For fuzz-element, RECORDER_FUZZ_AVOID defaults to
+# "short-resample,null-offset", steering clear of the known bugs (README.md):
+# the harness feeds no F32 audio, and ubsan-known.supp silences the known
+# undefined-behaviour report. Set it to an empty string to fuzz into them
+# (fuzz-env.sh).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${1:?usage: $0 TARGET SECONDS [LIBFUZZER-ARGS...]}"
+seconds="${2:?usage: $0 TARGET SECONDS [LIBFUZZER-ARGS...]}"
+shift 2
+build="${BUILD:-$root/build-fuzz}"
+work="${WORK:-$build/fuzz-work/$target}"
+bin="$build/tests/fuzz/$target"
+[ -x "$bin" ] || { echo "no $bin: build with -Dfuzzing=true first" >&2; exit 2; }
+
+mkdir -p "$work/corpus" "$work/artifacts"
+find "$here/corpus/$target" -maxdepth 1 -type f ! -name 'known-bug-*' \
+  -exec cp -n {} "$work/corpus/" \;
+
+. "$here/fuzz-env.sh"
+
+echo "fuzzing $target for $seconds s: corpus $work/corpus, log $work/fuzz.log"
+"$bin" -max_total_time="$seconds" -print_final_stats=1 \
+  -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" \
+  > "$work/fuzz.log" 2>&1 || status=$?
+grep -E '^#[0-9]+[[:space:]]+DONE' "$work/fuzz.log" | tail -1 || true
+grep -E '^stat::' "$work/fuzz.log" || true
+if [ "${status:-0}" -ne 0 ]; then
+  echo "$target stopped with status $status; see $work/fuzz.log and" \
+    "$work/artifacts/" >&2
+  exit "$status"
+fi
