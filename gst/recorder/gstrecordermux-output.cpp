@@ -432,8 +432,12 @@ convert_items (OutputGlue *o, bool failed)
       std::string why;
       if (!o->mix->take (slot, item, &why))
         {
+          /* The input side refuses such caps; should any get through, the
+           * pad records silence over them and keeps its place. */
           GST_WARNING_OBJECT (o->pad, "pad slot %u: %s", slot, why.c_str ());
-          o->mix->end_pad (slot);
+          Outgoing silence{ item.chunk, nullptr };
+          silence.chunk.payload = nullptr;
+          o->mix->take (slot, silence, &why);
         }
     }
   o->items.clear ();

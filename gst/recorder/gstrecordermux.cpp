@@ -443,6 +443,54 @@ gst_recorder_mux_chain (GstPad *pad, GstObject *, GstBuffer *buffer)
   return GST_FLOW_OK;
 }
 
+/* The layout this pad's audio is converted to, if it is known yet: mono
+ * when pads are mixed or interleaved, else the file's layout (its first
+ * caps' once the output started, or the pad's first caps). Also the most
+ * channels a kept pad's file holds. */
+static bool
+conversion_target (InputGlue *in, GstAudioInfo *target, unsigned *limit)
+{
+  GstRecorderMuxPrivate *priv = in->mux->priv;
+  std::lock_guard<std::mutex> lk (priv->session->lock);
+  const InputPad &pad = priv->session->pad (in->index);
+  if (pad.output >= priv->outputs.size () || !priv->outputs[pad.output])
+    return false;
+  const OutputGlue &o = *priv->outputs[pad.output];
+  if (o.plan.combine == Combine::kKeep)
+    *limit = std::min (*limit, o.plan.max_channels);
+  if (o.mix)
+    {
+      *target = o.mix->stage_info ();
+      return true;
+    }
+  if (o.plan.combine != Combine::kKeep)
+    {
+      gst_audio_info_set_format (target, GST_AUDIO_FORMAT_F32, 48000, 1, NULL);
+      return true;
+    }
+  if (!pad.first_format)
+    return false; /* these caps will decide the file's layout */
+  *target = pad.first_format->info;
+  return true;
+}
+
+/* Whether GStreamer's converter can turn `in` into `target`'s channels
+ * (it cannot mix unpositioned channels into another layout). */
+static bool
+converter_takes (const GstAudioInfo &in, const GstAudioInfo &target)
+{
+  GstAudioInfo from = in, to;
+  gst_audio_info_set_format (
+      &to, GST_AUDIO_INFO_FORMAT (&in), GST_AUDIO_INFO_RATE (&in),
+      GST_AUDIO_INFO_CHANNELS (&target), target.position);
+  to.flags = target.flags;
+  GstAudioConverter *c = gst_audio_converter_new (GST_AUDIO_CONVERTER_FLAG_NONE,
+                                                  &from, &to, NULL);
+  if (c)
+    gst_audio_converter_free (c);
+  return c != nullptr;
+}
+
 /* Whether the pad can record `caps`; if not, why. */
 static bool
 caps_acceptable (InputGlue *in, GstCaps *caps, GstAudioInfo *info,
@@ -456,22 +504,23 @@ caps_acceptable (InputGlue *in, GstCaps *caps, GstAudioInfo *info,
     }
   unsigned limit = kConverterMaxChannels;
   const char *whose = "GStreamer's audio converter";
-  GstRecorderMuxPrivate *priv = in->mux->priv;
-  {
-    std::lock_guard<std::mutex> lk (priv->session->lock);
-    const unsigned output = priv->session->pad (in->index).output;
-    if (output < priv->outputs.size ()
-        && priv->outputs[output]->plan.combine == Combine::kKeep
-        && priv->outputs[output]->plan.max_channels < limit)
-      {
-        limit = priv->outputs[output]->plan.max_channels;
-        whose = "the recording's format";
-      }
-  }
+  GstAudioInfo target;
+  const bool known = conversion_target (in, &target, &limit);
+  if (limit < kConverterMaxChannels)
+    whose = "the recording's format";
   if ((unsigned)GST_AUDIO_INFO_CHANNELS (info) > limit)
     {
       *why = std::string (whose) + " takes at most " + std::to_string (limit)
              + " channels";
+      return false;
+    }
+  if (known && !converter_takes (*info, target))
+    {
+      GstCaps *t = gst_audio_info_to_caps (&target);
+      *why = "GStreamer's audio converter cannot map its channels to the "
+             "recording's "
+             + caps_text (t);
+      gst_caps_unref (t);
       return false;
     }
   return true;

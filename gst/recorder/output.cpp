@@ -260,9 +260,13 @@ Mixdown::ensure_converter (Stage &s, const FormatRef &format, std::string *why)
                                     &out_copy, converter_config ());
   if (!s.conv)
     {
-      gchar *caps = gst_caps_to_string (format->caps);
-      *why = std::string ("cannot convert ") + caps;
-      g_free (caps);
+      GstCaps *out = gst_audio_info_to_caps (&s.out);
+      gchar *from = gst_caps_to_string (format->caps);
+      gchar *to = gst_caps_to_string (out);
+      *why = std::string ("cannot convert ") + from + " to " + to;
+      g_free (from);
+      g_free (to);
+      gst_caps_unref (out);
       s.in.reset ();
       return false;
     }

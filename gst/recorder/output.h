@@ -60,6 +60,8 @@ public:
   Time time_of (std::uint64_t n) const;
   std::uint64_t written () const { return written_; }
   const GstAudioInfo &info () const { return out_; }
+  /* The format each pad is converted to. */
+  const GstAudioInfo &stage_info () const { return stage_; }
   /* Output frame of running time t on this grid. */
   std::uint64_t frame_of (Time t) const;
 

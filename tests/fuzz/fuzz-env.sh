@@ -10,13 +10,6 @@ export GST_DEBUG="${GST_DEBUG:-*:1}"
 unset GST_PLUGIN_PATH_1_0 GST_PLUGIN_PATH
 export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 if [ "$target" = fuzz-element ]; then
-  # Steer clear of the known bugs (README.md) unless told otherwise.
-  export RECORDER_FUZZ_AVOID="${RECORDER_FUZZ_AVOID-short-resample,null-offset}"
-  case "$RECORDER_FUZZ_AVOID" in
-    *null-offset*)
-      export UBSAN_OPTIONS="suppressions=$here/ubsan-known.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-      ;;
-  esac
   # Build the registry once, with the full stacks the suppression needs.
   if [ ! -s "$GST_REGISTRY_1_0" ]; then
     ASAN_OPTIONS=fast_unwind_on_malloc=0 "$build/tests/fuzz/$target" \

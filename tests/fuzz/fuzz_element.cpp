@@ -43,7 +43,6 @@
  * compiled into the binary and registered statically, so that its code is
  * instrumented; otherwise it is found through GST_PLUGIN_PATH_1_0.
  * RECORDER_FUZZ_TRACE=1 prints every step to stderr;
- * RECORDER_FUZZ_AVOID=short-resample steers clear of a known bug.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -111,18 +110,6 @@ constexpr unsigned kPads = 2;
 constexpr unsigned kMaxSteps = 48;
 
 std::string g_tmpdir;
-
-/* RECORDER_FUZZ_AVOID=short-resample: feed S16LE only, to look past the
- * known crash of known-bug-short-resampled-first-chunk (README.md). */
-bool
-avoid_short_resample ()
-{
-  static const bool avoid = [] {
-    const char *e = std::getenv ("RECORDER_FUZZ_AVOID");
-    return e && std::strstr (e, "short-resample");
-  }();
-  return avoid;
-}
 
 class Bytes
 {
@@ -255,7 +242,7 @@ caps_event (Bytes &in, Feed &f)
     {
       f.rate = kRates[k % 5];
       f.channels = 1 + (k / 5) % 2;
-      f.format = (k / 10) % 2 && !avoid_short_resample ()
+      f.format = (k / 10) % 2
                      ? GST_AUDIO_FORMAT_F32LE
                      : GST_AUDIO_FORMAT_S16LE;
       caps = audio_caps (f.format, f.rate, f.channels);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target of a -Dfuzzing=true build for a while, starting
-# from the repository's corpus (without the known-bug-* reproducers) and
-# keeping what it finds in a work directory. See tests/fuzz/README.md.
+# from the repository's corpus (without any known-bug-* reproducer of a bug
+# not fixed yet) and keeping what it finds in a work directory. See tests/fuzz/README.md.
 #
 #   tests/fuzz/run-fuzzer.sh TARGET SECONDS [LIBFUZZER-ARGS...]
 #
@@ -9,11 +9,6 @@
 #   BUILD     the fuzzing build directory (default: build-fuzz)
 #   WORK      where the working corpus, crashes and the log go
 #             (default: $BUILD/fuzz-work/TARGET)
-# For fuzz-element, RECORDER_FUZZ_AVOID defaults to
-# "short-resample,null-offset", steering clear of the known bugs (README.md):
-# the harness feeds no F32 audio, and ubsan-known.supp silences the known
-# undefined-behaviour report. Set it to an empty string to fuzz into them
-# (fuzz-env.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -15,8 +15,8 @@
  * the first harness starts the bin. A harness answers the latency query as
  * a live source and gives the bin its test clock, which stands still: a
  * pad with a holdback keeps its audio until it ends (a live horizon is the
- * clock's). A sink pad blocks its pushing thread while it has more than about 200 ms
- * queued and another pad of the file has nothing yet: with several pads,
+ * clock's). A sink pad blocks its pushing thread while it has more than about
+ * 200 ms queued and another pad of the file has nothing yet: with several pads,
  * the test pushes 20 ms to each in turn.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
