@@ -450,6 +450,15 @@ finish_on_teardown (GstRecorderBin *self)
 {
   if (!self->priv->running || self->priv->finisher->finished ())
     return;
+  if (GST_STATE (self) != GST_STATE_PLAYING)
+    {
+      /* Stopped from PAUSED (it never reached PLAYING, or was paused): a
+       * sink waits in preroll and would take no more. Let every chain's
+       * sink render what is left; the teardown sets it down afterwards. */
+      for (const Chain &c : self->priv->recording.chains)
+        if (c.sink && GST_STATE (c.sink) == GST_STATE_PAUSED)
+          gst_element_set_state (c.sink, GST_STATE_PLAYING);
+    }
   gst_recorder_mux_drop_unheard (mux_of (self));
   gst_recorder_mux_end_inputs (mux_of (self));
   self->priv->finisher->teardown ();
@@ -724,7 +733,7 @@ fail_output (GstRecorderBin *self, unsigned output, bool stalled)
   OutputShared &out = *session.outputs[output];
   out.failed = true;
   out.stalled = out.stalled || stalled;
-  out.work.notify_all ();
+  out.wake ();
   session.room.notify_all ();
 }
 

@@ -48,9 +48,8 @@ public:
 private:
   void set (bool in)
   {
-    Session &session = *o_->mux->priv->session;
-    std::lock_guard<std::mutex> lk (session.lock);
-    OutputShared &out = *session.outputs.at (o_->index);
+    /* The outputs list is fixed while the task runs: no lock needed. */
+    OutputShared &out = *o_->mux->priv->session->outputs.at (o_->index);
     out.in_push = in;
     out.progress++;
   }
@@ -362,8 +361,9 @@ take_marks (Session &session, OutputGlue *o, bool all)
   return ready;
 }
 
+/* At the output's end: every mark of it left. */
 void
-post_marks (OutputGlue *o, bool all)
+post_remaining_marks (OutputGlue *o)
 {
   Session &session = *o->mux->priv->session;
   std::vector<GstStructure *> ready;
@@ -371,18 +371,19 @@ post_marks (OutputGlue *o, bool all)
     std::lock_guard<std::mutex> lk (session.lock);
     if (session.marks.empty ())
       return;
-    ready = take_marks (session, o, all);
+    ready = take_marks (session, o, true);
   }
   o->mux->priv->finisher->post_marks (std::move (ready), o->rate);
 }
 
-/* Writes every frame all pads can give, and frees their queues. */
-void
+/* Writes every frame all pads can give; returns how many it took from
+ * them (their queues shrink by that much once the caller says so). */
+std::uint64_t
 write_ready (OutputGlue *o, bool failed)
 {
   const std::uint64_t frames = o->mix->ready ();
   if (frames == 0)
-    return;
+    return 0;
   GstBuffer *block = o->mix->take_block (frames);
   block = apply_gate (o, block);
   if (block)
@@ -401,21 +402,49 @@ write_ready (OutputGlue *o, bool failed)
             o->written += n;
         }
     }
+  return frames;
+}
 
+/* After writing `frames`: the pads' queues shrink (waking inputs that wait
+ * for room), the converted items' input goes back to the pads' threads,
+ * the marks written past are posted. Returns whether every pad finished.
+ * One lock for all of it. */
+bool
+after_write (OutputGlue *o, std::uint64_t frames)
+{
   Session &session = *o->mux->priv->session;
-  const Time dt = samples_to_time (
-      frames, (std::uint32_t)GST_AUDIO_INFO_RATE (&o->mix->info ()));
+  std::vector<GstStructure *> marks;
+  bool all_finished;
   {
     std::lock_guard<std::mutex> lk (session.lock);
     OutputShared &out = *session.outputs.at (o->index);
-    for (unsigned index : out.pads)
+    if (frames > 0)
       {
-        InputPad &pad = session.pad (index);
-        pad.staged_duration -= std::min (pad.staged_duration, dt);
+        const Time dt = samples_to_time (
+            frames, (std::uint32_t)GST_AUDIO_INFO_RATE (&o->mix->info ()));
+        for (unsigned index : out.pads)
+          {
+            InputPad &pad = session.pad (index);
+            pad.staged_duration -= std::min (pad.staged_duration, dt);
+          }
+        out.progress++;
       }
-    out.progress++;
+    for (auto &[slot, item] : o->items)
+      {
+        InputPad &pad = session.pad (out.pads[slot]);
+        if (item.chunk.payload && !pad.eos && !pad.flushing)
+          pad.spent.push_back (std::move (item.chunk.payload));
+      }
+    if (!session.marks.empty ())
+      marks = take_marks (session, o, false);
+    all_finished = session.all_pads_finished ();
   }
-  session.room.notify_all ();
+  o->items.clear ();
+  if (frames > 0)
+    session.room.notify_all ();
+  if (!marks.empty ())
+    o->mux->priv->finisher->post_marks (std::move (marks), o->rate);
+  return all_finished;
 }
 
 void
@@ -440,7 +469,6 @@ convert_items (OutputGlue *o, bool failed)
           o->mix->take (slot, silence, &why);
         }
     }
-  o->items.clear ();
 }
 
 /* Every pad ended: the rest of the file, then EOS. */
@@ -456,7 +484,7 @@ finish_output (OutputGlue *o, bool failed)
       push_block (o, prepare_empty_file (o->plan.empty, o->plan.encoder,
                                          o->mix->info ()));
     }
-  post_marks (o, true);
+  post_remaining_marks (o);
   InPush in_push (o);
   gst_pad_push_event (o->pad, gst_event_new_eos ());
   o->eos_sent = true;
@@ -480,7 +508,9 @@ output_loop (gpointer data)
             gst_pad_pause_task (o->pad);
             return;
           }
-        if (!o->eos_sent && take_items (session, out, o))
+        const bool take = out.take_now;
+        out.take_now = false;
+        if (take && !o->eos_sent && take_items (session, out, o))
           break;
         if (!o->eos_sent && o->pads_ended && session.all_pads_finished ())
           break;
@@ -490,7 +520,10 @@ output_loop (gpointer data)
             /* The clock moves the held pads' horizon. */
             out.work.wait_for (lk, std::chrono::nanoseconds (kLiveTick));
             if (!out.flushing)
-              session.advance ();
+              {
+                session.advance ();
+                out.take_now = true; /* each tick takes what is there */
+              }
           }
         else
           {
@@ -528,13 +561,7 @@ output_loop (gpointer data)
       else if (session.recording_end () != kTimeNone)
         o->mix->extend_to (o->mix->frame_of (session.recording_end ()));
     }
-  write_ready (o, failed);
-  post_marks (o, false);
-  bool all_finished;
-  {
-    std::lock_guard<std::mutex> lk (session.lock);
-    all_finished = session.all_pads_finished ();
-  }
+  const bool all_finished = after_write (o, write_ready (o, failed));
   if (o->pads_ended && all_finished && !o->eos_sent)
     finish_output (o, failed);
 }

@@ -282,12 +282,13 @@ wait_for_room (std::unique_lock<std::mutex> &lk, Session &session,
    * queue rather than one per block written. */
   bool waited = false;
   while (!pad.flushing && !pad.eos && !out.failed && !out.stalled
-         && pad.queued () > (waited ? kQueueLimit / 2 : kQueueLimit))
+         && pad.queued () > (waited ? session.queue_limit () / 2
+                                    : session.queue_limit ()))
     {
       /* The output only wakes for a block of every pad; what this pad has
        * queued may be what the others wait for. */
       if (!waited)
-        out.work.notify_one ();
+        out.wake ();
       waited = true;
       if (session.room.wait_until (lk, deadline) != std::cv_status::timeout)
         continue;
@@ -414,6 +415,8 @@ gst_recorder_mux_chain (GstPad *pad, GstObject *, GstBuffer *buffer)
   auto payload = std::make_shared<BufferPayload> (buffer, format);
   bool warn_holdback = false;
   Time holdback;
+  Wakes wakes;
+  std::vector<PayloadRef> spent;
   lk.lock ();
   {
     InputPad &q = session.pad (in->index);
@@ -431,9 +434,12 @@ gst_recorder_mux_chain (GstPad *pad, GstObject *, GstBuffer *buffer)
     if (dropped > 0 && !q.warned_holdback)
       warn_holdback = q.warned_holdback = true;
     holdback = q.timeline.holdback ();
-    session.advance ();
+    session.advance (&wakes);
+    spent.swap (q.spent);
   }
   lk.unlock ();
+  wakes.notify ();
+  spent.clear (); /* released here, on the thread that allocated them */
   if (warn_holdback)
     self->priv->finisher->warning (
         GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
@@ -651,8 +657,10 @@ gst_recorder_mux_sink_event (GstPad *pad, GstObject *, GstEvent *event)
       }
     case GST_EVENT_EOS:
       {
+        std::vector<PayloadRef> spent; /* released after the lock */
         std::unique_lock<std::mutex> lk (session.lock);
         session.pad (in->index).eos = true;
+        spent.swap (session.pad (in->index).spent);
         session.advance ();
         report_inputs_ended (in->mux, lk);
         break;

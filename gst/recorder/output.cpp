@@ -17,6 +17,61 @@
 namespace recorder
 {
 
+/* The converted audio of one pad not written out yet: bytes appended at the
+ * end, consumed from the front, never zero-filled (every byte appended is
+ * written before it is read). Its storage can be handed to a GstBuffer
+ * whole, so a kept pad's block needs no copy. */
+class Mixdown::Fifo
+{
+public:
+  Fifo () = default;
+  ~Fifo () { g_free (buf_); }
+  Fifo (const Fifo &) = delete;
+  Fifo &operator= (const Fifo &) = delete;
+
+  std::size_t size () const { return tail_ - head_; }
+  const guint8 *data () const { return buf_ + head_; }
+  /* Room for `n` more bytes at the end; returns where they go. */
+  guint8 *append (std::size_t n)
+  {
+    if (tail_ + n > cap_ && head_ > 0)
+      {
+        memmove (buf_, buf_ + head_, size ());
+        tail_ -= head_;
+        head_ = 0;
+      }
+    if (tail_ + n > cap_)
+      {
+        cap_ = std::max (tail_ + n, 2 * cap_);
+        buf_ = static_cast<guint8 *> (g_realloc (buf_, cap_));
+      }
+    guint8 *at = buf_ + tail_;
+    tail_ += n;
+    return at;
+  }
+  void consume (std::size_t n)
+  {
+    head_ += std::min (n, size ());
+    if (head_ == tail_)
+      head_ = tail_ = 0;
+  }
+  void drop_back (std::size_t n) { tail_ -= std::min (n, size ()); }
+  /* Everything in it as a buffer that owns the storage; it starts over
+   * with new storage of the same capacity. */
+  GstBuffer *take_all ()
+  {
+    GstBuffer *buf = gst_buffer_new_wrapped_full ((GstMemoryFlags)0, buf_, cap_,
+                                                  head_, size (), buf_, g_free);
+    buf_ = static_cast<guint8 *> (g_malloc (cap_));
+    head_ = tail_ = 0;
+    return buf;
+  }
+
+private:
+  guint8 *buf_ = nullptr;
+  std::size_t cap_ = 0, head_ = 0, tail_ = 0;
+};
+
 struct Mixdown::Stage
 {
   GstAudioInfo out;                  /* the stage's format */
@@ -26,9 +81,8 @@ struct Mixdown::Stage
   bool resampling = false;
   std::uint64_t produced = 0; /* output frame after the last one produced */
   std::uint64_t fed_end = 0;  /* output frame where the input fed ends */
-  std::uint64_t base = 0;     /* output frame of data[head] */
-  std::size_t head = 0;       /* bytes of data already written out */
-  std::vector<guint8> data;
+  std::uint64_t base = 0;     /* output frame of data's first byte */
+  Fifo data;
   std::vector<guint8> scratch;
   /* Input too short for the converter to give a frame yet, kept for the
    * next call: GStreamer's converter cannot be asked for no output. One
@@ -57,15 +111,8 @@ struct Mixdown::Stage
         scratch.resize (64);
         return scratch.data ();
       }
-    if (head > 0 && head >= data.size () / 2)
-      {
-        data.erase (data.begin (), data.begin () + (std::ptrdiff_t)head);
-        head = 0;
-      }
-    const std::size_t at = data.size ();
-    data.resize (at + frames * bpf ());
     produced += frames;
-    return data.data () + at;
+    return data.append (frames * bpf ());
   }
 };
 
@@ -170,7 +217,7 @@ Mixdown::trim_to (Stage &s, std::uint64_t target)
   if (s.produced <= target)
     return;
   const std::uint64_t extra = s.produced - target;
-  s.data.resize (s.data.size () - extra * s.bpf ());
+  s.data.drop_back (extra * s.bpf ());
   s.produced = target;
 }
 
@@ -401,7 +448,11 @@ void
 Mixdown::fill_block (guint8 *dst, std::uint64_t frames)
 {
   const std::size_t out_bpf = GST_AUDIO_INFO_BPF (&out_);
-  if (combine_ != Combine::kMix)
+  /* Silence first only where a pad has less than the block. */
+  bool short_pad = false;
+  for (const auto &s : stages_)
+    short_pad = short_pad || s->produced < written_ + frames;
+  if (combine_ != Combine::kMix && short_pad)
     gst_audio_format_info_fill_silence (out_.finfo, dst, frames * out_bpf);
   std::vector<float> sum;
   if (combine_ == Combine::kMix)
@@ -416,8 +467,7 @@ Mixdown::fill_block (guint8 *dst, std::uint64_t frames)
       const std::uint64_t n = have_end > written_ ? have_end - written_ : 0;
       if (n == 0)
         continue; /* before the check, data () may be null */
-      const guint8 *src
-          = s.data.data () + s.head + (written_ - s.base) * s.bpf ();
+      const guint8 *src = s.data.data () + (written_ - s.base) * s.bpf ();
       switch (combine_)
         {
         case Combine::kKeep:
@@ -464,11 +514,23 @@ GstBuffer *
 Mixdown::take_block (std::uint64_t frames)
 {
   const std::size_t bytes = frames * GST_AUDIO_INFO_BPF (&out_);
-  GstBuffer *buf = gst_buffer_new_allocate (NULL, bytes, NULL);
-  GstMapInfo map;
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  fill_block (map.data, frames);
-  gst_buffer_unmap (buf, &map);
+  GstBuffer *buf;
+  Stage *only = stages_.size () == 1 ? stages_[0].get () : nullptr;
+  if (combine_ == Combine::kKeep && only && only->base == written_
+      && only->data.size () == bytes)
+    {
+      /* A kept pad's converted audio is the block: no copy. */
+      buf = only->data.take_all ();
+      only->base += frames;
+    }
+  else
+    {
+      buf = gst_buffer_new_allocate (NULL, bytes, NULL);
+      GstMapInfo map;
+      gst_buffer_map (buf, &map, GST_MAP_WRITE);
+      fill_block (map.data, frames);
+      gst_buffer_unmap (buf, &map);
+    }
   GST_BUFFER_PTS (buf) = time_of (written_);
   GST_BUFFER_DURATION (buf) = time_of (written_ + frames) - time_of (written_);
   GST_BUFFER_OFFSET (buf) = written_;
@@ -481,7 +543,7 @@ Mixdown::take_block (std::uint64_t frames)
       const std::uint64_t upto = std::min (written_, s->produced);
       if (upto > s->base)
         {
-          s->head += (upto - s->base) * s->bpf ();
+          s->data.consume ((upto - s->base) * s->bpf ());
           s->base = upto;
         }
     }

@@ -66,6 +66,7 @@ public:
   std::uint64_t frame_of (Time t) const;
 
 private:
+  class Fifo;
   struct Stage;
   void drain_to (Stage &s, std::uint64_t target);
   /* Feeds `frames` input frames (planes `in`, or silence when null) to the

@@ -5,9 +5,9 @@
  */
 #include "report.h"
 
-#include <json-glib/json-glib.h>
-
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace recorder
@@ -78,40 +78,101 @@ pad_report (const Session &session, const InputPad &pad,
   return s;
 }
 
-void
-add_string (JsonBuilder *b, const char *name, const char *value)
+/* One JSON object on one line (RFC 8259): members in the order added.
+ * Written by hand: the plugin needs no JSON library for five kinds of
+ * value. */
+class JsonLine
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
+public:
+  void add_string (const char *name, const char *value)
+  {
+    key (name);
+    quote (value);
+  }
+  void add_uint (const char *name, guint64 value)
+  {
+    key (name);
+    out_ += std::to_string (value);
+  }
+  /* Always with a fraction or exponent, so that readers see a double. */
+  void add_double (const char *name, double value)
+  {
+    key (name);
+    if (!std::isfinite (value))
+      value = 0.0;
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    /* The shortest of these that reads back as the same value. */
+    g_ascii_formatd (buf, sizeof buf, "%.15g", value);
+    if (g_ascii_strtod (buf, NULL) != value)
+      g_ascii_formatd (buf, sizeof buf, "%.17g", value);
+    out_ += buf;
+    if (!strpbrk (buf, ".eE"))
+      out_ += ".0";
+  }
+  void add_bool (const char *name, bool value)
+  {
+    key (name);
+    out_ += value ? "true" : "false";
+  }
+  std::string finish () { return out_ + "}"; }
+
+private:
+  void key (const char *name)
+  {
+    out_ += out_.size () > 1 ? "," : "";
+    quote (name);
+    out_ += ':';
+  }
+  /* A string, its bytes made valid UTF-8 first (a file name in an error
+   * message may not be). */
+  void quote (const char *value)
+  {
+    gchar *valid = g_utf8_make_valid (value ? value : "", -1);
+    out_ += '"';
+    for (const char *c = valid; *c; c++)
+      {
+        const unsigned char u = (unsigned char)*c;
+        switch (u)
+          {
+          case '"':
+            out_ += "\\\"";
+            break;
+          case '\\':
+            out_ += "\\\\";
+            break;
+          case '\n':
+            out_ += "\\n";
+            break;
+          case '\r':
+            out_ += "\\r";
+            break;
+          case '\t':
+            out_ += "\\t";
+            break;
+          default:
+            if (u < 0x20)
+              {
+                char esc[8];
+                g_snprintf (esc, sizeof esc, "\\u%04x", u);
+                out_ += esc;
+              }
+            else
+              out_ += *c;
+          }
+      }
+    out_ += '"';
+    g_free (valid);
+  }
+
+  std::string out_ = "{";
+};
 
 void
-add_int (JsonBuilder *b, const char *name, guint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, (gint64)value);
-}
-
-std::string
-to_line (JsonBuilder *b)
-{
-  JsonNode *root = json_builder_get_root (b);
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_root (gen, root);
-  gchar *text = json_generator_to_data (gen, NULL);
-  std::string line (text);
-  g_free (text);
-  g_object_unref (gen);
-  json_node_unref (root);
-  return line;
-}
-
-void
-copy_uint64 (JsonBuilder *b, const GstStructure *s, const char *name)
+copy_uint64 (JsonLine &line, const GstStructure *s, const char *name)
 {
   guint64 v;
   if (gst_structure_get_uint64 (s, name, &v))
-    add_int (b, name, v);
+    line.add_uint (name, v);
 }
 } // namespace
 
@@ -224,24 +285,19 @@ MarkLog::write_mark (const GstStructure *mark, int rate)
 {
   if (!is_open ())
     return;
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  add_string (b, "kind", gst_structure_get_string (mark, "kind"));
+  JsonLine line;
+  line.add_string ("kind", gst_structure_get_string (mark, "kind"));
   if (const char *pad = gst_structure_get_string (mark, "pad"))
-    add_string (b, "pad", pad);
-  copy_uint64 (b, mark, "running-time");
+    line.add_string ("pad", pad);
+  copy_uint64 (line, mark, "running-time");
   guint64 sample = 0;
   gst_structure_get_uint64 (mark, "sample", &sample);
-  add_int (b, "sample", sample);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, rate > 0 ? (double)sample / rate : 0.0);
+  line.add_uint ("sample", sample);
+  line.add_double ("seconds", rate > 0 ? (double)sample / rate : 0.0);
   gboolean late = FALSE;
   gst_structure_get_boolean (mark, "late", &late);
-  json_builder_set_member_name (b, "late");
-  json_builder_add_boolean_value (b, late);
-  json_builder_end_object (b);
-  write_line (to_line (b));
-  g_object_unref (b);
+  line.add_bool ("late", late);
+  write_line (line.finish ());
 }
 
 void
@@ -249,23 +305,20 @@ MarkLog::write_done (const GstStructure *done)
 {
   if (!is_open ())
     return;
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  add_string (b, "kind", "done");
+  JsonLine line;
+  line.add_string ("kind", "done");
   if (const char *status = gst_structure_get_string (done, "status"))
-    add_string (b, "status", status);
+    line.add_string ("status", status);
   const GValue *error = gst_structure_get_value (done, "error");
   if (error && G_VALUE_HOLDS (error, G_TYPE_ERROR) && g_value_get_boxed (error))
-    add_string (
-        b, "error",
+    line.add_string (
+        "error",
         static_cast<const GError *> (g_value_get_boxed (error))->message);
-  copy_uint64 (b, done, "duration");
-  copy_uint64 (b, done, "samples");
+  copy_uint64 (line, done, "duration");
+  copy_uint64 (line, done, "samples");
   for (const char *name : kCounterNames)
-    copy_uint64 (b, done, name);
-  json_builder_end_object (b);
-  write_line (to_line (b));
-  g_object_unref (b);
+    copy_uint64 (line, done, name);
+  write_line (line.finish ());
 }
 
 } // namespace recorder

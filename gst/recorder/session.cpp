@@ -178,7 +178,7 @@ Session::finish_pad (InputPad &pad)
 }
 
 void
-Session::advance ()
+Session::advance (Wakes *later)
 {
   const bool had_start = start != kTimeNone;
   if (!had_start)
@@ -191,7 +191,7 @@ Session::advance ()
         for (auto &[index, pad] : pads)
           if (!pad->finished)
             finish_pad (*pad);
-      wake_ready_outputs (false);
+      wake_ready_outputs (false, later);
       return;
     }
 
@@ -218,11 +218,11 @@ Session::advance ()
   for (auto &[index, pad] : pads)
     if (pad->eos && !pad->finished)
       finish_pad (*pad);
-  wake_ready_outputs (!had_start);
+  wake_ready_outputs (!had_start, later);
 }
 
 void
-Session::wake_ready_outputs (bool started_now)
+Session::wake_ready_outputs (bool started_now, Wakes *later)
 {
   for (auto &out : outputs)
     {
@@ -245,7 +245,7 @@ Session::wake_ready_outputs (bool started_now)
       bool wake = started_now || out->ended_pending || all_finished;
       if (committed != kTimeNone
           && (out->notified_until == kTimeNone
-              || committed >= out->notified_until + kOutputBlock))
+              || committed >= out->notified_until + output_block ()))
         {
           out->notified_until = committed;
           wake = true;
@@ -253,7 +253,13 @@ Session::wake_ready_outputs (bool started_now)
       if (wake)
         {
           out->ended_pending = false;
-          out->work.notify_one ();
+          if (later)
+            {
+              out->take_now = true;
+              later->add (out->work);
+            }
+          else
+            out->wake ();
         }
     }
 }
@@ -302,6 +308,7 @@ Session::reset_for_start ()
       pad->staged_duration = 0;
       pad->warned_holdback = false;
       pad->marks_posted = 0;
+      pad->spent.clear ();
     }
   for (auto &out : outputs)
     {
@@ -313,6 +320,7 @@ Session::reset_for_start ()
       out->progress = 0;
       out->notified_until = kTimeNone;
       out->ended_pending = false;
+      out->take_now = false;
     }
 }
 

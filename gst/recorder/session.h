@@ -22,6 +22,7 @@
 #include <gst/audio/audio.h>
 #include <gst/gst.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -96,11 +97,16 @@ enum class ErrorMode
 };
 
 /* How much committed audio a pad may queue for its output (outbox plus what
- * the output converted but has not written yet) before its input waits. */
-constexpr Time kQueueLimit = 200 * 1000000ULL;
-/* An output wakes once the audio every one of its pads has committed grew
- * by this much: it writes in blocks, not buffer by buffer. */
-constexpr Time kOutputBlock = 100 * 1000000ULL;
+ * the output converted but has not written yet) before its input waits,
+ * and the block an output wakes for: once the audio every one of its pads
+ * committed grew by this much, it writes (in blocks, not buffer by
+ * buffer). Live recordings write often, so that a killed process loses
+ * little; non-live ones run as fast as the machine goes, and bigger blocks
+ * mean fewer hand-offs between threads (docs/performance.md). */
+constexpr Time kQueueLimitLive = 200 * 1000000ULL;
+constexpr Time kOutputBlockLive = 100 * 1000000ULL;
+constexpr Time kQueueLimitOffline = 1000 * 1000000ULL;
+constexpr Time kOutputBlockOffline = 500 * 1000000ULL;
 /* How often an output commits held audio as a live clock runs. */
 constexpr Time kLiveTick = 50 * 1000000ULL;
 
@@ -126,6 +132,10 @@ struct InputPad
   Time staged_duration = 0; /* taken by the output, not written yet */
   bool warned_holdback = false;
   std::uint64_t marks_posted = 0;
+  /* Input the output converted, handed back for the pad's own streaming
+   * thread to release: memory is freed by the thread that allocated it,
+   * whose allocator it would otherwise contend for. */
+  std::vector<PayloadRef> spent;
 
   Time queued () const { return outbox_duration + staged_duration; }
 };
@@ -137,15 +147,43 @@ struct OutputShared
 
   /* ---- [session] ---- */
   std::condition_variable work; /* data, an end, a flush or a failure */
+  /* There is something worth taking: a block of every pad, an end, the
+   * start, an input waiting for room, a failure, a live tick. The task
+   * takes only then, so it writes in blocks even while it keeps up. */
+  bool take_now = false;
   bool flushing = true;
   bool failed = false;  /* its chain failed: take, but write no more */
   bool stalled = false; /* its chain made no progress */
   GstFlowReturn last_flow = GST_FLOW_OK; /* what failed, for propagate */
-  std::uint64_t progress = 0; /* bumped whenever the task takes or writes */
-  bool in_push = false;       /* the task is inside a push into the chain */
+  /* Bumped whenever the task takes or writes, and whether it is inside a
+   * push into the chain: written by the task without the lock (it sets
+   * them around every push), read by inputs judging a stall. */
+  std::atomic<std::uint64_t> progress{ 0 };
+  std::atomic<bool> in_push{ false };
   Time notified_until = kTimeNone; /* committed time it was woken for */
   bool ended_pending = false;      /* a pad's end it was not woken for */
   RecordingGate gate;
+
+  /* Tells the task to take (call with Session::lock held). */
+  void wake () { take_now = true, work.notify_all (); }
+};
+
+/* Outputs to wake once Session::lock is released: one woken while the
+ * lock is held wakes only to wait for it. */
+class Wakes
+{
+public:
+  void add (std::condition_variable &cv) { cvs_.push_back (&cv); }
+  /* Wakes every condition added (call without Session::lock). */
+  void notify ()
+  {
+    for (std::condition_variable *cv : cvs_)
+      cv->notify_one ();
+    cvs_.clear ();
+  }
+
+private:
+  std::vector<std::condition_variable *> cvs_;
 };
 
 class Session
@@ -169,6 +207,14 @@ public:
   bool inputs_ended_reported = false; /* the finisher was told */
   std::deque<Mark> marks;             /* applied, not posted yet */
 
+  Time queue_limit () const
+  {
+    return live ? kQueueLimitLive : kQueueLimitOffline;
+  }
+  Time output_block () const
+  {
+    return live ? kOutputBlockLive : kOutputBlockOffline;
+  }
   /* Running time now: the clock's in a live pipeline, else kTimeNone. */
   Time clock_now () const;
   /* The running time "now" means for events on `pad` (DESIGN section 4). */
@@ -178,8 +224,9 @@ public:
 
   /* Decides the start when it can, commits every pad as far as the horizon
    * policy allows, finishes the pads that ended, and wakes each output that
-   * has a block to write (or an end, or the start) to take. */
-  void advance ();
+   * has a block to write (or an end, or the start) to take: at once, or,
+   * given `later`, when the caller notifies it after unlocking. */
+  void advance (Wakes *later = nullptr);
   bool all_input_ended () const;
   /* Every pad's timeline is finished: the recording's end is known. */
   bool all_pads_finished () const;
@@ -201,7 +248,7 @@ private:
   void commit_pad (InputPad &pad, Time horizon);
   void finish_pad (InputPad &pad);
   void queue_chunks (InputPad &pad, std::vector<Chunk> &chunks);
-  void wake_ready_outputs (bool started_now);
+  void wake_ready_outputs (bool started_now, Wakes *later);
 };
 
 } // namespace recorder

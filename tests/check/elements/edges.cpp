@@ -22,6 +22,7 @@
 
 /* Last: gstcheck.h defines macros (fail, ...) that clash with C++ headers. */
 #include <gst/check/gstcheck.h>
+#include <json-glib/json-glib.h>
 
 namespace
 {
@@ -29,7 +30,6 @@ namespace
 using rtest::Rig;
 
 constexpr int kRate = 48000;
-const GstClockTime kMs = GST_MSECOND;
 
 double
 now_s ()
@@ -472,6 +472,61 @@ GST_START_TEST (test_bad_location_one_error)
 }
 GST_END_TEST;
 
+/* ---- 8b. the mark log: text escaped, one line read back exactly ---------- */
+
+/* sink_1's caps carry a string with a quote, a backslash and a tab, and
+ * are refused: the ERROR's text quotes them, and becomes the done line's
+ * "error". A JSON parser reads that line back to the same text. */
+GST_START_TEST (test_mark_log_escapes_text)
+{
+  const std::string path = rtest::temp_path ("escape", "wav");
+  const std::string log = rtest::temp_path ("escape", "jsonl");
+  const GstAudioInfo mono
+      = rtest::audio_info (GST_AUDIO_FORMAT_S16LE, kRate, 1);
+  std::string error_text;
+  {
+    Rig rig ("wav", path);
+    g_object_set (rig.bin, "marks-location", log.c_str (), NULL);
+    rig.stop_on_error = false;
+    rtest::Input &a = rig.input ();
+    a.stream (mono).audio (mono, 0, kRate / 10, rtest::mono_ramp_fn ());
+    rtest::Input &b = rig.input ();
+    GstCaps *caps = gst_caps_from_string (
+        "audio/x-raw, format=S16LE, layout=interleaved, rate=48000, "
+        "channels=70");
+    gst_caps_set_simple (caps, "note", G_TYPE_STRING, "say \"hi\"\\\tnow",
+                         NULL);
+    b.event (gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+    const rtest::RunResult &r = rig.run ();
+    assert_one_error (r, { "sink_1", "hi" });
+    error_text = text_of (r.errors[0]);
+  }
+  gchar *contents = NULL;
+  fail_unless (g_file_get_contents (log.c_str (), &contents, NULL, NULL));
+  gchar **lines = g_strsplit (contents, "\n", -1);
+  g_free (contents);
+  /* One line, the done line, then the empty string after its newline. */
+  fail_unless_equals_int (g_strv_length (lines), 2);
+  fail_unless_equals_string (lines[1], "");
+  JsonParser *parser = json_parser_new ();
+  GError *err = NULL;
+  fail_unless (json_parser_load_from_data (parser, lines[0], -1, &err),
+               "'%s': %s", lines[0], err ? err->message : "");
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  fail_unless_equals_string (json_object_get_string_member (o, "kind"), "done");
+  fail_unless_equals_string (json_object_get_string_member (o, "status"),
+                             "error");
+  fail_unless_equals_string (json_object_get_string_member (o, "error"),
+                             error_text.c_str ());
+  fail_unless_equals_int (
+      json_node_get_value_type (json_object_get_member (o, "samples")),
+      G_TYPE_INT64);
+  g_object_unref (parser);
+  g_strfreev (lines);
+}
+GST_END_TEST;
+
 /* ---- 9. what the format can take: refused clearly, or honoured ----------- */
 
 static const int kOpusRates[] = { 8000, 12000, 16000, 24000, 48000, 44100 };
@@ -540,7 +595,9 @@ GST_START_TEST (test_file_finished_after_chain_error)
                              propagate ? "propagate" : "contain");
     rtest::Input &in = rig.input ();
     in.send_eos = !tear;
-    in.stream (mono).audio (mono, 0, 2 * kRate, rtest::mono_ramp_fn ());
+    /* 4 s: the third block the encoder gets (the start's, then 500 ms
+     * each) fails, mid-stream. */
+    in.stream (mono).audio (mono, 0, 4 * kRate, rtest::mono_ramp_fn ());
     if (tear)
       {
         rig.start ();
@@ -599,6 +656,7 @@ edges_suite (void)
                        3 * G_N_ELEMENTS (kFormats));
   tcase_add_test (tc, test_rate_change_places_later_audio);
   tcase_add_test (tc, test_bad_location_one_error);
+  tcase_add_test (tc, test_mark_log_escapes_text);
   tcase_add_loop_test (tc, test_opus_rates, 0, G_N_ELEMENTS (kOpusRates));
   tcase_add_loop_test (tc, test_file_finished_after_chain_error, 0, 12);
   return s;

@@ -498,8 +498,8 @@ done_samples (const rtest::RunResult &res)
 
 /* ---- (1) an encoder that errors mid-stream ------------------------------ */
 
-/* identity passes 4 blocks (of 100 ms or more) to the encoder, then
- * errors. */
+/* identity passes 2 blocks (of 500 ms, a non-live recording's) of the 3 s
+ * to the encoder, then errors. */
 static const struct
 {
   const char *format, *ext, *encoder;
@@ -507,8 +507,8 @@ static const struct
    * readable up to the fault, at most what reached the encoder). */
   bool exact;
 } kEncoderErrors[] = {
-  { "ogg-opus", "ogg", "identity name=fault error-after=5 ! opusenc", false },
-  { "wav", "wav", "identity name=fault error-after=5 ! wavenc", true },
+  { "ogg-opus", "ogg", "identity name=fault error-after=3 ! opusenc", false },
+  { "wav", "wav", "identity name=fault error-after=3 ! wavenc", true },
 };
 
 /* Loop: encoder x mode. */
@@ -558,7 +558,8 @@ GST_END_TEST;
 /* Loop: mode. identity passes 39 Opus packets (20 ms each; the headers go in
  * the caps) to oggmux, then errors. The file keeps those, and what the
  * encoder still held from before the failure when EOS drained it (at most
- * the rest of one block the bin wrote, 100 ms to the queue limit, 200 ms). */
+ * the rest of one block the bin wrote: a non-live recording writes blocks
+ * of 500 ms). */
 GST_START_TEST (test_muxer_error)
 {
   const int mode = __i__;
@@ -581,7 +582,7 @@ GST_START_TEST (test_muxer_error)
   fail_unless (rtest::decode_file (path, pcm), "%s does not decode",
                path.c_str ());
   fail_unless (pcm.frames () > 0);
-  fail_unless (pcm.frames () <= 39 * 960 + kRate / 5,
+  fail_unless (pcm.frames () <= 39 * 960 + kRate / 2,
                "%" G_GUINT64_FORMAT " frames", pcm.frames ());
 }
 GST_END_TEST;
@@ -882,6 +883,41 @@ GST_START_TEST (test_null_while_sink_stalls)
 }
 GST_END_TEST;
 
+/* A pipeline stopped before it reached PLAYING: its sinks wait in preroll,
+ * the file's too. NULL still finishes the file with everything the bin
+ * took: the bin lets the chain's sink render while it drains. */
+GST_START_TEST (test_null_from_paused)
+{
+  for (int mode = 0; mode < 2; mode++)
+    {
+      TeeRig rig;
+      const std::string path = rtest::temp_path ("null-from-paused", "wav");
+      rig_build (rig, 50, mode, "wav", path);
+      g_object_set (rig.pipeline, "auto-flush-bus", FALSE, NULL);
+      fail_unless (gst_element_set_state (rig.pipeline, GST_STATE_PAUSED)
+                   != GST_STATE_CHANGE_FAILURE);
+      fail_unless_equals_int (
+          gst_element_get_state (rig.pipeline, NULL, NULL, 10 * GST_SECOND),
+          GST_STATE_CHANGE_SUCCESS);
+      const double t0 = now_s ();
+      while (!rig.eos_in_us () && now_s () - t0 < 10.0 * slow ())
+        g_usleep (1000);
+      fail_unless (rig.eos_in_us () != 0, "the input never ended");
+      null_in_time (rig.pipeline);
+      GstBus *bus = gst_element_get_bus (rig.pipeline);
+      rtest::collect_until_eos (bus, rig.recording->result, 0, false);
+      gst_object_unref (bus);
+      const std::vector<std::string> statuses = rig.recording->done_statuses ();
+      fail_unless_equals_int ((int)statuses.size (), 1);
+      fail_unless_equals_string (statuses[0].c_str (), "ok");
+      rtest::Pcm pcm;
+      fail_unless (rtest::read_wav (path, pcm), "%s unreadable", path.c_str ());
+      fail_unless_equals_uint64 (pcm.frames (), (guint64)(50 * kSpb));
+      check_prefix (rig, pcm, pcm.frames ());
+    }
+}
+GST_END_TEST;
+
 /* NULL right after the input's EOS, while the bin drains into a working
  * file: no hang, no second done, the file stays decodable. Repeated to
  * cross the race at different points. */
@@ -1163,6 +1199,7 @@ finishing_suite (void)
   tcase_add_loop_test (tc, test_null_while_waiting_for_eos, 0, 2);
   tcase_add_loop_test (tc, test_null_while_sink_stalls, 0, 4);
   tcase_add_test (tc, test_null_right_after_eos);
+  tcase_add_test (tc, test_null_from_paused);
   tcase_add_test (tc, test_teardown_mid_speech);
   tcase_add_test (tc, test_sigkill_mid_recording);
   return s;
