@@ -28,7 +28,14 @@
 #include "recorder-files.h"
 #include "recorder-rig.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <unistd.h>
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define RECORDER_TEST_VALGRIND 1
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -1638,6 +1645,330 @@ GST_START_TEST (test_marks_every_mode)
 }
 GST_END_TEST;
 
+/* ---- one file per pad ---------------------------------------------------- */
+
+/* sink_0 stereo [0.2 s, 1.7 s), sink_1 mono [0.5 s, 1.7 s), no holdback,
+ * channel-mode=separate. Each file keeps its pad's channels and runs from
+ * the recording's start (0.2 s) to its end (1.7 s): sink_1's starts with
+ * silence; both 72000 frames. (With sink_0 ending at 1.2 s,
+ * test_separate_files_end_together.) */
+struct TwoFiles
+{
+  GstClockTime t0[2] = { 200 * kMs, 500 * kMs };
+  GstClockTime end[2] = { 1700 * kMs, 1700 * kMs };
+  int channels[2] = { 2, 1 };
+  rtest::ValueFn fn[2] = { rtest::ramp_fn (0), rtest::mono_ramp_fn (7000) };
+
+  void feed (Recording &rec)
+  {
+    for (unsigned i = 0; i < 2; i++)
+      {
+        Input &in = rec.feed (0, channels[i]);
+        push (in, cut_at (0, t0[i]), cut_at (0, end[i]), fn[i], 960,
+              channels[i]);
+      }
+  }
+  GstClockTime start () const { return std::min (t0[0], t0[1]); }
+  uint64_t frames () const
+  {
+    return cut_at (start (), std::max (end[0], end[1]));
+  }
+  Track track (unsigned i) const
+  {
+    Track tr (fn[i], channels[i]);
+    tr.put (cut_at (start (), t0[i]), cut_at (0, t0[i]),
+            cut_at (t0[i], end[i]));
+    return tr;
+  }
+  WantReport report (const Recording &rec) const
+  {
+    WantReport want;
+    want.start = start ();
+    want.pads.resize (2);
+    for (unsigned i = 0; i < 2; i++)
+      {
+        WantPad &w = want.pads[i];
+        w.location = rec.file (i);
+        w.first_audio = t0[i];
+        w.committed = cut_at (t0[i], end[i]);
+        /* Before its first audio; the rest after its EOS is the file's
+         * fill to the recording's end. */
+        w.silence = cut_at (start (), t0[i]);
+      }
+    return want;
+  }
+};
+
+/* Loop: location with %u, with %d. Each WAV file bit-exact, both of the
+ * same length, `locations` in pad order, the per-pad report with each
+ * pad's file and channel 0. */
+GST_START_TEST (test_separate_wav)
+{
+  TwoFiles two;
+  Recording rec ("wav", "separate", __i__ ? "%d" : "%u");
+  two.feed (rec);
+  rec.run ();
+  fail_unless_equals_uint64 (two.frames (), 72000);
+  for (unsigned i = 0; i < 2; i++)
+    {
+      const Track tr = two.track (i);
+      check_samples (rec.read (i), render ({ &tr }, two.frames ()),
+                     rec.file (i).c_str ());
+      rtest::check_finished_file (rec.file (i), "wav", kRate, two.channels[i],
+                                  two.frames (), rec.file (i));
+    }
+  fail_unless (rec.file (0) != rec.file (1));
+  rec.check_done (two.frames (), two.report (rec));
+}
+GST_END_TEST;
+
+/* The same to Ogg/Opus: each file decodes to exactly the recording's
+ * frames with its pad's channels, and ogginfo passes. */
+GST_START_TEST (test_separate_opus)
+{
+  TwoFiles two;
+  Recording rec ("ogg-opus", "separate");
+  two.feed (rec);
+  rec.run ();
+  for (unsigned i = 0; i < 2; i++)
+    rtest::check_finished_file (rec.file (i), "ogg-opus", kRate,
+                                two.channels[i], two.frames (), rec.file (i));
+  rec.check_done (two.frames (), two.report (rec));
+}
+GST_END_TEST;
+
+/* The bin's children, recursively, made by `factory`. */
+std::vector<GstElement *>
+children_of (GstElement *bin, const char *factory)
+{
+  std::vector<GstElement *> out;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+  GValue v = G_VALUE_INIT;
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK)
+    {
+      GstElement *e = GST_ELEMENT (g_value_get_object (&v));
+      GstElementFactory *f = gst_element_get_factory (e);
+      if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+        out.push_back (GST_ELEMENT (gst_object_ref (e)));
+      g_value_reset (&v);
+    }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return out;
+}
+
+/* An `encoder` (opusenc at 16 kbit/s, constant bitrate, 40 ms frames) in
+ * separate mode: it encodes sink_0's file, and sink_1's gets a copy, the
+ * element encoder_1 inside the bin while recording: an opusenc with the
+ * same property values. Both files decode to the recording's frames and
+ * have the size of 2 s at 16 kbit/s (the default bitrate would make them
+ * several times larger). */
+GST_START_TEST (test_separate_encoder_copied)
+{
+  Recording rec ("ogg-opus", "separate");
+  GstElement *enc = gst_element_factory_make ("opusenc", "my-encoder");
+  fail_unless (enc != NULL, "opusenc missing");
+  g_object_set (enc, "bitrate", 16000, NULL);
+  gst_util_set_object_arg (G_OBJECT (enc), "bitrate-type", "cbr");
+  gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "40");
+  g_object_set (rec.rig.bin, "encoder", enc, NULL);
+
+  struct Seen
+  {
+    bool mine_inside = false, copy_found = false, copy_is_mine = false;
+    std::string copy_factory;
+    gint bitrate = 0, bitrate_type = -1, frame_size = -1;
+    unsigned opusencs = 0;
+  };
+  auto seen = std::make_shared<Seen> ();
+  const uint64_t n = 2 * kRate;
+  Input &in0 = rec.feed (0);
+  Input &in1 = rec.feed (0);
+  push (in0, 0, n / 2, rtest::mono_ramp_fn (0), 960);
+  in0.call ([seen, enc] (GstElement *bin) {
+    GstElement *mine = gst_bin_get_by_name (GST_BIN (bin), "my-encoder");
+    seen->mine_inside = mine == enc;
+    if (mine)
+      gst_object_unref (mine);
+    std::vector<GstElement *> all = children_of (bin, "opusenc");
+    seen->opusencs = all.size ();
+    for (GstElement *e : all)
+      gst_object_unref (e);
+    GstElement *copy = gst_bin_get_by_name (GST_BIN (bin), "encoder_1");
+    if (!copy)
+      return;
+    seen->copy_found = true;
+    seen->copy_is_mine = copy == enc;
+    seen->copy_factory = GST_OBJECT_NAME (gst_element_get_factory (copy));
+    g_object_get (copy, "bitrate", &seen->bitrate, "bitrate-type",
+                  &seen->bitrate_type, "frame-size", &seen->frame_size, NULL);
+    gst_object_unref (copy);
+  });
+  push (in0, n / 2, n, rtest::mono_ramp_fn (0), 960);
+  push (in1, 0, n, rtest::mono_ramp_fn (7000), 960);
+  rec.run ();
+
+  gint want_type = -1, want_frame = -1;
+  g_object_get (enc, "bitrate-type", &want_type, "frame-size", &want_frame,
+                NULL);
+  fail_unless (seen->mine_inside, "the encoder given is not in the bin");
+  fail_unless (seen->copy_found, "no encoder_1 in the bin");
+  fail_if (seen->copy_is_mine);
+  fail_unless_equals_string (seen->copy_factory.c_str (), "opusenc");
+  fail_unless_equals_int (seen->opusencs, 2);
+  fail_unless_equals_int (seen->bitrate, 16000);
+  fail_unless_equals_int (seen->bitrate_type, want_type);
+  fail_unless_equals_int (seen->frame_size, want_frame);
+  for (unsigned i = 0; i < 2; i++)
+    {
+      rtest::check_finished_file (rec.file (i), "ogg-opus", kRate, 1, n,
+                                  rec.file (i));
+      GStatBuf st;
+      fail_unless (g_stat (rec.file (i).c_str (), &st) == 0);
+      /* 4000 bytes of packets, plus headers and pages. */
+      fail_unless (st.st_size > 4000 && st.st_size < 6000,
+                   "%s: %d bytes for 2 s at 16 kbit/s", rec.file (i).c_str (),
+                   (int)st.st_size);
+    }
+}
+GST_END_TEST;
+
+/* One file's sink cannot write: sink_1's file is a symlink to /dev/full.
+ * sink_0's file is complete and exact; one WARNING (on-error=contain)
+ * from sink_1's chain naming the failed write; the done status is error,
+ * carrying it, counted once; the mark log's done line says so. */
+GST_START_TEST (test_separate_one_file_fails)
+{
+#ifdef RECORDER_TEST_VALGRIND
+  /* wavenc (gst-plugins-good 1.22) leaks the buffer whose header push
+   * fails on /dev/full (see the finishing suite). */
+  if (RUNNING_ON_VALGRIND)
+    return;
+#endif
+  Recording rec ("wav", "separate");
+  rec.rig.stop_on_error = false;
+  const std::string full = rec.file (1);
+  fail_unless (symlink ("/dev/full", full.c_str ()) == 0, "symlink %s",
+               full.c_str ());
+  const uint64_t n = kRate;
+  Input &in0 = rec.feed (0);
+  Input &in1 = rec.feed (0);
+  push (in0, 0, n, rtest::mono_ramp_fn (0), 960);
+  push (in1, 0, n, rtest::mono_ramp_fn (7000), 960);
+  rec.run (false);
+
+  const rtest::RunResult &r = rec.result;
+  fail_unless (r.got_eos, "no EOS (timed out: %d)", r.timed_out);
+  fail_unless (r.errors.empty (), "%s",
+               rtest::describe_messages (r.errors).c_str ());
+  fail_unless (r.warnings.size () == 1, "%s",
+               rtest::describe_messages (r.warnings).c_str ());
+  GError *warning = NULL;
+  gchar *debug = NULL;
+  gst_message_parse_warning (r.warnings[0], &warning, &debug);
+  fail_unless (rec.rig.in_bin (r.warnings[0]));
+  fail_unless (warning->domain == GST_RESOURCE_ERROR
+                   && (warning->code == GST_RESOURCE_ERROR_NO_SPACE_LEFT
+                       || warning->code == GST_RESOURCE_ERROR_WRITE),
+               "%s", rtest::describe_messages (r.warnings).c_str ());
+  const std::string said
+      = std::string (warning->message) + " " + (debug ? debug : "");
+  fail_unless (has (said, "space") || has (said, "writ"), "'%s'",
+               said.c_str ());
+  g_free (debug);
+  fail_unless_equals_int ((int)r.done.size (), 1);
+  {
+    const std::string status = r.done_status ();
+    fail_unless_equals_string (status.c_str (), "error");
+  }
+  GError *error = NULL;
+  fail_unless (
+      gst_structure_get (r.done[0], "error", G_TYPE_ERROR, &error, NULL));
+  fail_unless (error->domain == warning->domain && error->code == warning->code,
+               "done error: %s", error->message);
+  g_error_free (error);
+  g_error_free (warning);
+  check_uint64 (r.done[0], "errors", 1, "done");
+  for (unsigned i = 0; i < 2; i++)
+    fail_unless_equals_int (rec.rig.inputs[i]->flow (), GST_FLOW_OK);
+
+  Track tr (rtest::mono_ramp_fn (0));
+  tr.put (0, 0, n);
+  check_samples (rec.read (0), render ({ &tr }, n), "sink_0's file");
+  rtest::check_finished_file (rec.file (0), "wav", kRate, 1, n, "sink_0");
+  const GValue *pads = gst_structure_get_value (r.done[0], "pads");
+  fail_unless (pads && gst_value_array_get_size (pads) == 2);
+  for (unsigned i = 0; i < 2; i++)
+    {
+      const GstStructure *p
+          = gst_value_get_structure (gst_value_array_get_value (pads, i));
+      const char *loc = gst_structure_get_string (p, "location");
+      fail_unless (loc && rec.file (i) == loc, "%s", to_string (p).c_str ());
+    }
+  const GstStructure *p0
+      = gst_value_get_structure (gst_value_array_get_value (pads, 0));
+  check_uint64 (p0, "committed-time", duration_of (n), "sink_0");
+}
+GST_END_TEST;
+
+/* Start errors: (0) channel-mode=separate with a location without %u;
+ * (1) with a `sink` element, which cannot be shared; (2) a marks-location
+ * that cannot be created. READY->PAUSED fails with one ERROR from the bin
+ * naming the cause, and no file is written. */
+GST_START_TEST (test_start_errors)
+{
+  const int c = __i__;
+  Recording rec ("wav", c < 2 ? "separate" : "per-pad");
+  std::string names;
+  if (c == 0)
+    {
+      rec.location = rtest::temp_path ("report-no-pattern", "wav");
+      g_object_set (rec.rig.bin, "location", rec.location.c_str (), NULL);
+      names = rec.location;
+    }
+  else if (c == 1)
+    {
+      GstElement *sink = gst_element_factory_make ("filesink", "my-sink");
+      g_object_set (rec.rig.bin, "sink", sink, NULL);
+      names = "sink";
+    }
+  else
+    {
+      rec.marks = rtest::temp_path ("report-no-such-dir", "d") + "/marks.jsonl";
+      g_object_set (rec.rig.bin, "marks-location", rec.marks.c_str (), NULL);
+      names = rec.marks;
+    }
+  rec.feed (0);
+  rec.feed (0);
+  fail_unless_equals_int (
+      gst_element_set_state (rec.rig.pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  GstBus *bus = gst_element_get_bus (rec.rig.pipeline);
+  std::vector<GstMessage *> errors;
+  while (GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR))
+    errors.push_back (m);
+  gst_object_unref (bus);
+  const std::string all = rtest::describe_messages (errors);
+  fail_unless (errors.size () == 1, "%s", all.c_str ());
+  fail_unless (g_str_equal (GST_MESSAGE_SRC_NAME (errors[0]), "rec"), "%s",
+               all.c_str ());
+  fail_unless (has (text_of (errors[0]), names), "'%s' does not name %s",
+               text_of (errors[0]).c_str (), names.c_str ());
+  if (c == 0)
+    fail_unless (has (text_of (errors[0]), "%u"), "%s", all.c_str ());
+  for (GstMessage *m : errors)
+    gst_message_unref (m);
+  fail_unless_equals_int (
+      gst_element_set_state (rec.rig.pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_if (g_file_test (rec.location.c_str (), G_FILE_TEST_EXISTS));
+  for (unsigned i = 0; i < 2; i++)
+    if (c == 1)
+      fail_if (
+          g_file_test (expand (rec.location, i).c_str (), G_FILE_TEST_EXISTS));
+}
+GST_END_TEST;
+
 /* ---- known problems: run with RECORDER_TEST_PENDING=1 -------------------- */
 
 /* PENDING. A mark is where its event takes effect in the file, also on a
@@ -1700,6 +2031,32 @@ GST_START_TEST (test_marks_on_offset_grid)
   check_marks (rec.result.marks, { { "pause", "sink_1", p, paused },
                                    { "resume", "sink_1", r, resumed },
                                    { "interrupt", "sink_1", t, cut } });
+}
+GST_END_TEST;
+
+/* PENDING. Every file of a separate recording ends at the recording's
+ * end: sink_0's audio ends at 1.2 s, sink_1's at 1.7 s, so sink_0's file
+ * ends with 0.5 s of silence. It often ends at 1.2 s instead (48000
+ * frames, not 72000): its output, its pad ended, finds the other pad not
+ * finished yet and does not extend the file, then finds it finished and
+ * writes EOS. Up to 100 recordings, to cross the race. */
+GST_START_TEST (test_separate_files_end_together)
+{
+  for (int round = 0; round < 100; round++)
+    {
+      TwoFiles two;
+      two.end[0] = 1200 * kMs;
+      Recording rec ("wav", "separate");
+      two.feed (rec);
+      rec.run ();
+      for (unsigned i = 0; i < 2; i++)
+        {
+          const Track tr = two.track (i);
+          check_samples (rec.read (i), render ({ &tr }, two.frames ()),
+                         rec.file (i).c_str ());
+        }
+      rec.check_done (two.frames (), two.report (rec));
+    }
 }
 GST_END_TEST;
 
@@ -1789,10 +2146,16 @@ report_suite (void)
   tcase_add_test (tc, test_now_live);
   tcase_add_test (tc, test_mark_log_flushed);
   tcase_add_loop_test (tc, test_marks_every_mode, 0, 2 * G_N_ELEMENTS (kModes));
+  tcase_add_loop_test (tc, test_separate_wav, 0, 2);
+  tcase_add_test (tc, test_separate_opus);
+  tcase_add_test (tc, test_separate_encoder_copied);
+  tcase_add_test (tc, test_separate_one_file_fails);
+  tcase_add_loop_test (tc, test_start_errors, 0, 3);
   if (pending ())
     {
       tcase_add_test (tc, test_barge_in_agent_ends_early);
       tcase_add_test (tc, test_stats_after_stop);
+      tcase_add_test (tc, test_separate_files_end_together);
       tcase_add_test (tc, test_marks_on_offset_grid);
       tcase_add_loop_test (tc, test_silence_is_silent, 0, 2);
     }
