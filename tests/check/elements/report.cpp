@@ -1509,15 +1509,17 @@ GST_START_TEST (test_mark_log_flushed)
   agent.wait ("mic-done");
   rec.run ();
 
-  const std::string want_line = "{\"kind\":\"interrupt\",\"pad\":\"sink_1\","
-                                "\"running-time\":1500000000,\"sample\":"
-                                "72000,\"seconds\":1.5,\"late\":false}\n";
-  fail_unless (*seen == want_line, "the log while recording: '%s'",
-               seen->c_str ());
+  /* The log at the end is the messages (Recording::run checked it); while
+   * recording it was its first line, whole. */
   check_marks (rec.result.marks, { { "interrupt", "sink_1", t, 72000 } });
   const std::string all = read_text (rec.marks);
-  fail_unless (all.compare (0, want_line.size (), want_line) == 0, "'%s'",
+  const std::string first_line = all.substr (0, all.find ('\n') + 1);
+  fail_unless (!first_line.empty () && first_line.back () == '\n', "'%s'",
                all.c_str ());
+  fail_unless (*seen == first_line,
+               "the log while recording: '%s', its first line at the end: "
+               "'%s'",
+               seen->c_str (), first_line.c_str ());
 }
 GST_END_TEST;
 
