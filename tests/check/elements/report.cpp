@@ -597,6 +597,19 @@ check_mark_log (const std::string &path, const rtest::RunResult &r,
 
 /* ---- one recording ------------------------------------------------------- */
 
+/* A new, empty directory in the tests' tmp dir. */
+std::string
+fresh_dir ()
+{
+  const char *root = g_getenv ("RECORDER_TEST_TMPDIR");
+  gchar *dir = g_build_filename (root ? root : g_get_tmp_dir (),
+                                 "report-XXXXXX", NULL);
+  fail_unless (g_mkdtemp (dir) != NULL, "cannot create %s", dir);
+  std::string path (dir);
+  g_free (dir);
+  return path;
+}
+
 /* A recording through the rig, to real files: `format`, `channel-mode`
  * (per-pad, mix or separate: then `location` holds %u), and a mark log. */
 struct Recording
@@ -618,8 +631,12 @@ struct Recording
     const std::string ext = fmt == "wav"    ? "wav"
                             : fmt == "flac" ? "flac"
                                             : "ogg";
-    location = rtest::temp_path (
-        mode == "separate" ? "report-" + pattern : "report", ext);
+    /* One file per pad: in a directory of its own, so that no file of an
+     * earlier run (of a process with the same id) is taken for one of
+     * this recording's. */
+    location = mode == "separate" ? fresh_dir () + G_DIR_SEPARATOR_S + "call-"
+                                        + pattern + "." + ext
+                                  : rtest::temp_path ("report", ext);
     marks = rtest::temp_path ("report-marks", "jsonl");
     g_object_set (rig.bin, "location", location.c_str (), "marks-location",
                   marks.c_str (), NULL);
