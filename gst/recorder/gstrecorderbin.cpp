@@ -65,6 +65,10 @@ struct GstRecorderBinPrivate
   /* READY->PAUSED failed and said why: what the chain says next about it
    * is its consequence. */
   std::atomic<bool> start_failed{ false };
+  /* Object lock. The stopped recording's stats, taken before its outputs
+   * went (the channels and the whole-recording pause's silence are read
+   * from them): what `stats` says until the next start. */
+  GstStructure *last_stats = nullptr;
 };
 
 struct _GstRecorderBin
@@ -491,6 +495,9 @@ start (GstRecorderBin *self)
   priv->start_failed = false;
   std::vector<unsigned> pads;
   GST_OBJECT_LOCK (self);
+  if (priv->last_stats)
+    gst_structure_free (priv->last_stats);
+  priv->last_stats = nullptr;
   StartSettings s (priv->settings);
   for (const auto &[index, pad] : priv->pads)
     pads.push_back (index);
@@ -508,7 +515,11 @@ static void
 stop (GstRecorderBin *self)
 {
   std::vector<Chain> chains;
+  GstStructure *last = counters (self, "recorderbin-stats");
   GST_OBJECT_LOCK (self);
+  if (self->priv->last_stats)
+    gst_structure_free (self->priv->last_stats);
+  self->priv->last_stats = last;
   chains.swap (self->priv->recording.chains);
   GST_OBJECT_UNLOCK (self);
   stop_recording (start_context (self), chains);
@@ -640,7 +651,13 @@ gst_recorder_bin_get_property (GObject *object, guint prop_id, GValue *value,
   GstRecorderBin *self = GST_RECORDER_BIN (object);
   if (prop_id == PROP_STATS)
     {
-      g_value_take_boxed (value, counters (self, "recorderbin-stats"));
+      GST_OBJECT_LOCK (self);
+      GstStructure *last = self->priv->last_stats
+                               ? gst_structure_copy (self->priv->last_stats)
+                               : nullptr;
+      GST_OBJECT_UNLOCK (self);
+      g_value_take_boxed (value,
+                          last ? last : counters (self, "recorderbin-stats"));
       return;
     }
   Settings &s = self->priv->settings;
@@ -717,6 +734,8 @@ gst_recorder_bin_finalize (GObject *object)
   set_clock (self, nullptr);
   if (priv->mux)
     gst_object_unref (priv->mux);
+  if (priv->last_stats)
+    gst_structure_free (priv->last_stats);
   delete priv;
   G_OBJECT_CLASS (gst_recorder_bin_parent_class)->finalize (object);
 }

@@ -327,11 +327,14 @@ std::uint64_t
 mark_sample (const Session &session, const OutputShared &out,
              const Mixdown &mix, const Mark &mark)
 {
-  const std::uint64_t frame = mix.frame_of (mark.effect);
+  /* A pad's mark lands where that pad's audio does. */
+  Time effect = mark.effect;
+  if (mark.pad >= 0 && session.pads.count ((unsigned)mark.pad))
+    effect = session.pads.at ((unsigned)mark.pad)->timeline.on_grid (effect);
+  const std::uint64_t frame = mix.frame_of (effect);
   const Time origin = mix.time_of (0);
   const std::uint64_t removed = out.gate.removed_before (
       mark.effect, origin, (std::uint32_t)GST_AUDIO_INFO_RATE (&mix.info ()));
-  (void)session;
   return frame - std::min (frame, removed);
 }
 
@@ -542,7 +545,11 @@ output_loop (gpointer data)
                                   o->mix ? o->mix->ready () : 0,
                                   o->mix ? o->mix->written () : 0);
                 }
-            out.work.wait (lk);
+            /* Blocks fill in far less than this while the input streams;
+             * an idle input's committed audio is written after it. */
+            if (out.work.wait_for (lk, std::chrono::nanoseconds (kIdleFlush))
+                == std::cv_status::timeout)
+              out.take_now = true;
           }
       }
     failed = out.failed;
@@ -552,18 +559,23 @@ output_loop (gpointer data)
     negotiate (o, start);
   convert_items (o, failed);
   o->pads_ended = o->mix->all_ended ();
-  if (o->pads_ended)
-    {
-      /* Every file of the recording ends at its end. */
-      std::lock_guard<std::mutex> lk (session.lock);
-      if (!session.all_pads_finished ())
-        o->pads_ended = true;
-      else if (session.recording_end () != kTimeNone)
-        o->mix->extend_to (o->mix->frame_of (session.recording_end ()));
-    }
   const bool all_finished = after_write (o, write_ready (o, failed));
   if (o->pads_ended && all_finished && !o->eos_sent)
-    finish_output (o, failed);
+    {
+      /* Every file of the recording ends at its end: decided now that
+       * every pad finished, whichever output wrote last. */
+      Time end;
+      {
+        std::lock_guard<std::mutex> lk (session.lock);
+        end = session.recording_end ();
+      }
+      if (end != kTimeNone)
+        {
+          o->mix->extend_to (o->mix->frame_of (end));
+          after_write (o, write_ready (o, failed));
+        }
+      finish_output (o, failed);
+    }
 }
 } // namespace
 

@@ -285,6 +285,23 @@ Mixdown::feed (Stage &s, gpointer const *in, gsize frames)
       s.carry_frames = 0;
       return;
     }
+  std::vector<std::vector<guint8>> zeros;
+  std::vector<gpointer> silent;
+  if (!in)
+    {
+      /* Explicit silence: GStreamer 1.22's converter, given no input,
+       * fills only part of its work buffer with silence (a sample count
+       * used as a byte count), so earlier audio would leak through. */
+      zeros.resize (planes);
+      for (gsize p = 0; p < planes; p++)
+        {
+          zeros[p].resize (frames * stride);
+          gst_audio_format_info_fill_silence (info.finfo, zeros[p].data (),
+                                              zeros[p].size ());
+          silent.push_back (zeros[p].data ());
+        }
+      in = silent.data ();
+    }
   gpointer out[1] = { s.grow (n) };
   gst_audio_converter_samples (s.conv, GST_AUDIO_CONVERTER_FLAG_NONE,
                                const_cast<gpointer *> (in), frames, out, n);

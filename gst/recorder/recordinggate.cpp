@@ -17,7 +17,10 @@ RecordingGate::pause (Time p)
     return EventOutcome::kIgnored;
   const bool late = position_ != kTimeNone && p < position_;
   last_effect_ = late ? position_ : p;
-  cuts_.push_back ({ p, kTimeNone });
+  /* A late pause cuts from where the stream stands: what came before is
+   * written. The cut keeps where it took effect, so that what it removes
+   * (process) and what it counts (removed_before) agree. */
+  cuts_.push_back ({ last_effect_, kTimeNone });
   open_ = true;
   if (late)
     late_events_++;
@@ -31,7 +34,7 @@ RecordingGate::resume (Time r)
     return EventOutcome::kIgnored;
   const bool late = position_ != kTimeNone && r < position_;
   last_effect_ = late ? position_ : r;
-  cuts_.back ().r = std::max (r, cuts_.back ().p);
+  cuts_.back ().r = std::max (last_effect_, cuts_.back ().p);
   open_ = false;
   if (late)
     late_events_++;

@@ -218,6 +218,14 @@ Session::advance (Wakes *later)
   for (auto &[index, pad] : pads)
     if (pad->eos && !pad->finished)
       finish_pad (*pad);
+  if (all_pads_finished ())
+    {
+      /* The recording's end is known: a pad that ended earlier is silence
+       * from its end to there, as it is in the file. */
+      const Time end = recording_end ();
+      for (auto &[index, pad] : pads)
+        pad->timeline.fill_to (end);
+    }
   wake_ready_outputs (!had_start, later);
 }
 

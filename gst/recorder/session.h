@@ -107,6 +107,9 @@ constexpr Time kQueueLimitLive = 200 * 1000000ULL;
 constexpr Time kOutputBlockLive = 100 * 1000000ULL;
 constexpr Time kQueueLimitOffline = 1000 * 1000000ULL;
 constexpr Time kOutputBlockOffline = 500 * 1000000ULL;
+/* How long committed audio may wait for the rest of its block when the
+ * input idles: the output then writes what it has. */
+constexpr Time kIdleFlush = 100 * 1000000ULL;
 /* How often an output commits held audio as a live clock runs. */
 constexpr Time kLiveTick = 50 * 1000000ULL;
 

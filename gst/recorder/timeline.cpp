@@ -599,6 +599,15 @@ PadTimeline::grid_index_of (Time t) const
   return grid_offset () + anchored_index (t, grid_rate_);
 }
 
+Time
+PadTimeline::on_grid (Time t) const
+{
+  if (!started_ || grid_rate_ == 0 || t == kTimeNone)
+    return t;
+  const std::int64_t index = grid_index_of (t);
+  return index <= 0 ? grid_origin_ : grid_time (index);
+}
+
 bool
 PadTimeline::is_late (Time t) const
 {
@@ -732,6 +741,15 @@ PadTimeline::finish (std::vector<Chunk> &out)
       paused_ = false;
     }
   commit (kTimeNone, out);
+}
+
+void
+PadTimeline::fill_to (Time end)
+{
+  if (!started_ || grid_rate_ == 0 || end == kTimeNone)
+    return;
+  std::vector<Chunk> written_by_the_output;
+  emit_silence (grid_index_of (end), written_by_the_output);
 }
 
 } // namespace recorder

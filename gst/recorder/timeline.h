@@ -112,6 +112,10 @@ public:
    * sample of the resumed audio (r); a late event, the first sample it
    * could still change. */
   Time last_effect () const { return last_effect_; }
+  /* The running time of the output sample `t` lands on, as this pad's
+   * audio is placed (rounded once per segment from the pad's anchor, not
+   * from the recording's start); t itself before the grid is known. */
+  Time on_grid (Time t) const;
   bool paused () const { return paused_; }
 
   /* Anchors the output: the first chunk starts at `recording_start`. */
@@ -123,6 +127,10 @@ public:
   /* End of stream: unheard audio of an open pause is discarded, the rest is
    * emitted. */
   void finish (std::vector<Chunk> &out);
+  /* After finish: the recording goes on to `end`, and the pad contributes
+   * silence up to there (DESIGN section 2). Counted as silence; the output
+   * writes it, so nothing is emitted. */
+  void fill_to (Time end);
 
   /* Heard time of the earliest audio pushed; kTimeNone if none yet. */
   Time first_audio () const { return first_audio_; }

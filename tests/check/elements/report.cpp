@@ -19,9 +19,8 @@
  * recording's start plus its index, and n samples last
  * gst_util_uint64_scale (n, GST_SECOND, rate).
  *
- * The tests marked PENDING, at the end, show problems of the element that
- * are not fixed yet; they run only with RECORDER_TEST_PENDING=1 (as do the
- * loop iterations and checks that hit them elsewhere).
+ * The regression tests at the end each failed before the fix they
+ * describe.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -60,13 +59,6 @@ constexpr uint64_t kMicChunk = 480;    /* 10 ms */
 constexpr uint64_t kAgentChunk = 1100; /* divides nothing */
 
 using rtest::Input;
-
-/* Tests of known plugin problems run only with RECORDER_TEST_PENDING=1. */
-bool
-pending ()
-{
-  return g_strcmp0 (g_getenv ("RECORDER_TEST_PENDING"), "1") == 0;
-}
 
 /* The sample a cut at t falls before, on a run whose first sample is at
  * `from`; also the file frame of running time t when `from` is the
@@ -909,13 +901,13 @@ GST_START_TEST (test_barge_in)
 }
 GST_END_TEST;
 
-/* PENDING. The same call, the agent's input ending right after its
- * interrupt (the mic still at 1.5 s) instead of when the mic is done: the
- * file is the same, and so must be the report. The agent's channel is
- * silent from the cut to the end either way; but silence-time counts that
- * only when the mic moved the agent's horizon there before the agent's
- * EOS: ending at once, it is 0.5 s (before the first audio) instead of
- * 2 s, and committed + silence no longer makes up the channel. */
+/* The same call, the agent's input ending right after its interrupt (the
+ * mic still at 1.5 s) instead of when the mic is done: the file is the
+ * same, and so must be the report. The agent's channel is silent from the
+ * cut to the end either way, and silence-time counts all of it (2 s), so
+ * committed + silence makes up the channel. It used to count it only when
+ * the mic moved the agent's horizon there before the agent's EOS (0.5 s
+ * when the agent ended at once). */
 GST_START_TEST (test_barge_in_agent_ends_early)
 {
   BargeIn c = kBargeIns[1];
@@ -1198,12 +1190,10 @@ GST_START_TEST (test_late_events)
       a.committed = n;
       a.marks = 1;
     }
-  /* Its silence: before its first audio, and (0, 1) after its cut up to
-   * the horizon, which the mic moves to its end before the agent ends. In
-   * case 2 the agent ends at 1.5 s: the rest of its channel is the file's
-   * fill to the recording's end, not silence its timeline inserted
-   * (docs/reference.md, `silence-samples`). */
-  a.silence = c < 2 ? mic_n - a.committed : first;
+  /* Its silence: the rest of its channel. Before its first audio, (0, 1)
+   * after its cut, and in case 2 from its end at 1.5 s to the recording's
+   * end: a pad that ended is silence there (DESIGN section 2). */
+  a.silence = mic_n - a.committed;
   check_samples (rec.read (), render ({ &mic_track, &agent_track }, mic_n),
                  "late event");
   rec.check_done (mic_n, want);
@@ -1230,10 +1220,10 @@ wav_data_bytes (const std::string &path)
  * one late event in the totals (none on the pad). silence: zeros over
  * [X, R), the resume's mark at R; collapse: [X, R) cut out, both marks at
  * X, where the span was cut out. Then, in time, pause-recording at 1.5 s
- * and resume-recording at 1.6 s: marked where they are in the file.
- * PENDING, collapse: the late pair's marks come out at P, the span the
+ * and resume-recording at 1.6 s: marked where they are in the file. In
+ * collapse the late pair's marks used to come out at P, the span the
  * pause asked for (from P) counted as cut out though only [X, R) was, so
- * the later pair too is marked X - P samples early. */
+ * the later pair too was marked X - P samples early. */
 GST_START_TEST (test_late_recording_pause)
 {
   const bool collapse = __i__;
@@ -1456,14 +1446,9 @@ GST_START_TEST (test_now_live)
       const std::string firsts = " (sink_0's first audio "
                                  + std::to_string (first[0]) + ", sink_1's "
                                  + std::to_string (first[1]) + ")";
-      /* sink_1's marks: on its grid, or (resume, test_marks_on_offset_grid)
-       * the output's rounding of the time; the same when sink_1 starts the
-       * recording. */
-      if (c.pad && on_grid != from_start
-          && (sample == from_start || sample == on_grid))
-        check_uint64 (m, "sample", sample, what + firsts);
-      else
-        check_uint64 (m, "sample", from_start, what + firsts);
+      /* sink_1's marks on its grid (test_marks_on_offset_grid); the
+       * recording's on the file's. */
+      check_uint64 (m, "sample", c.pad ? on_grid : from_start, what + firsts);
       if (c.pad)
         fail_unless (g_strcmp0 (gst_structure_get_string (m, "pad"), c.pad)
                          == 0,
@@ -1635,9 +1620,7 @@ GST_START_TEST (test_marks_every_mode)
     {
       const Want want_file
           = render ({ &mic_track, &agent_track }, mic_n, mix, spans, collapse);
-      /* The mix's silence is not silent (test_silence_is_silent). */
-      if (!mix || pending ())
-        check_samples (rec.read (), want_file, mode.c_str ());
+      check_samples (rec.read (), want_file, mode.c_str ());
       rtest::check_finished_file (rec.file (), "wav", kRate, mix ? 1 : 2,
                                   frames, mode);
     }
@@ -1710,9 +1693,9 @@ struct TwoFiles
         w.location = rec.file (i);
         w.first_audio = t0[i];
         w.committed = cut_at (t0[i], end[i]);
-        /* Before its first audio; the rest after its EOS is the file's
-         * fill to the recording's end. */
-        w.silence = cut_at (start (), t0[i]);
+        /* Before its first audio, and from its end to the recording's
+         * end: the rest of its file. */
+        w.silence = frames () - w.committed;
       }
     return want;
   }
@@ -1988,9 +1971,9 @@ GST_START_TEST (test_start_errors)
 }
 GST_END_TEST;
 
-/* ---- known problems: run with RECORDER_TEST_PENDING=1 -------------------- */
+/* ---- regressions --------------------------------------------------------- */
 
-/* PENDING. A mark is where its event takes effect in the file, also on a
+/* A mark is where its event takes effect in the file, also on a
  * pad whose first audio lies between two of the file's samples. The mic
  * (sink_0, from 0) starts the recording; the agent (sink_1, holdback 5 s)
  * speaks 2 s from t0 = 0.5 s + 0.7 sample, paused at P, resumed at R and
@@ -2000,9 +1983,9 @@ GST_END_TEST;
  * cut. The marks must be those frames. The file follows the pad's grid
  * (its first sample at round ((t0 - S) r), a resumed segment's origin R
  * at that plus round ((R - t0) r), docs/timeline.md), and so does the
- * pause's mark; the resume's mark, and the interrupt's on the resumed
- * audio, come out one sample early: round ((R - S) r), the output's
- * rounding of the resume's time, not the pad's. */
+ * marks: the resume's mark, and the interrupt's on the resumed audio, used
+ * to come out one sample early (round ((R - S) r), the output's rounding
+ * of the resume's time, not the pad's). */
 GST_START_TEST (test_marks_on_offset_grid)
 {
   const GstClockTime t0 = 500 * kMs + 14583; /* 0.7 sample */
@@ -2053,12 +2036,12 @@ GST_START_TEST (test_marks_on_offset_grid)
 }
 GST_END_TEST;
 
-/* PENDING. Every file of a separate recording ends at the recording's
+/* Every file of a separate recording ends at the recording's
  * end: sink_0's audio ends at 1.2 s, sink_1's at 1.7 s, so sink_0's file
- * ends with 0.5 s of silence. It often ends at 1.2 s instead (48000
- * frames, not 72000): its output, its pad ended, finds the other pad not
- * finished yet and does not extend the file, then finds it finished and
- * writes EOS. Up to 100 recordings, to cross the race. */
+ * ends with 0.5 s of silence. It used to end at 1.2 s about once in 20
+ * (48000 frames, not 72000): its output, its pad ended, found the other
+ * pad not finished yet and did not extend the file, then found it
+ * finished and wrote EOS. 100 recordings, to cross the race. */
 GST_START_TEST (test_separate_files_end_together)
 {
   for (int round = 0; round < 100; round++)
@@ -2079,15 +2062,15 @@ GST_START_TEST (test_separate_files_end_together)
 }
 GST_END_TEST;
 
-/* PENDING. Silence after a pad's audio is silent whatever the pads'
+/* Silence after a pad's audio is silent whatever the pads'
  * formats: the mic (sink_0, no holdback) plays [0, 1 s); the agent
  * (sink_1, holdback 5 s) speaks [0.2 s, 0.4 s) and nothing after. (0)
  * channel-mode=mix: the file is the mic from 0.4 s on; (1) per-pad with a
  * stereo agent, mixed down to its channel: zeros from 0.4 s on. The
- * agent's converter is fed "no input" for silence
+ * agent's converter used to be fed "no input" for silence
  * (gst_audio_converter_samples with in=NULL), which GStreamer 1.22 fills
  * with silence only in its first quarter when it converts through S32
- * (do_unpack passes a sample count as a byte count): the rest keeps the
+ * (do_unpack passes a sample count as a byte count): the rest kept the
  * converter's previous audio. */
 GST_START_TEST (test_silence_is_silent)
 {
@@ -2118,11 +2101,12 @@ GST_START_TEST (test_silence_is_silent)
 }
 GST_END_TEST;
 
-/* PENDING. `stats` read after the recording, the pipeline back in NULL,
+/* `stats` read after the recording, the pipeline back in NULL,
  * says what recorderbin-done said: DESIGN section 6 makes it readable at
  * any time. Two pads of 1 s, a whole-recording pause over [0.3 s, 0.5 s)
- * in pause-mode=silence. After NULL, every pad's `channel` is 0 and the
- * pause's silence is gone from `silence-time` and `silence-samples`. */
+ * in pause-mode=silence. After NULL, every pad's `channel` used to be 0
+ * and the pause's silence was gone from `silence-time` and
+ * `silence-samples`. */
 GST_START_TEST (test_stats_after_stop)
 {
   Recording rec;
@@ -2161,7 +2145,7 @@ report_suite (void)
   tcase_add_loop_test (tc, test_pad_pause_resume, 0, 2);
   tcase_add_loop_test (tc, test_recording_pause, 0, 4);
   tcase_add_loop_test (tc, test_late_events, 0, 3);
-  tcase_add_loop_test (tc, test_late_recording_pause, 0, pending () ? 2 : 1);
+  tcase_add_loop_test (tc, test_late_recording_pause, 0, 2);
   tcase_add_test (tc, test_now_live);
   tcase_add_test (tc, test_mark_log_flushed);
   tcase_add_loop_test (tc, test_marks_every_mode, 0, 2 * G_N_ELEMENTS (kModes));
@@ -2170,14 +2154,11 @@ report_suite (void)
   tcase_add_test (tc, test_separate_encoder_copied);
   tcase_add_test (tc, test_separate_one_file_fails);
   tcase_add_loop_test (tc, test_start_errors, 0, 3);
-  if (pending ())
-    {
-      tcase_add_test (tc, test_barge_in_agent_ends_early);
-      tcase_add_test (tc, test_stats_after_stop);
-      tcase_add_test (tc, test_separate_files_end_together);
-      tcase_add_test (tc, test_marks_on_offset_grid);
-      tcase_add_loop_test (tc, test_silence_is_silent, 0, 2);
-    }
+  tcase_add_test (tc, test_barge_in_agent_ends_early);
+  tcase_add_test (tc, test_stats_after_stop);
+  tcase_add_test (tc, test_separate_files_end_together);
+  tcase_add_test (tc, test_marks_on_offset_grid);
+  tcase_add_loop_test (tc, test_silence_is_silent, 0, 2);
   return s;
 }
 
