@@ -14,8 +14,34 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define RTEST_HAVE_VALGRIND 1
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define RTEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RTEST_ASAN 1
+#endif
+#endif
+
 namespace rtest
 {
+
+bool
+leak_checked ()
+{
+#ifdef RTEST_ASAN
+  return true;
+#else
+#ifdef RTEST_HAVE_VALGRIND
+  return RUNNING_ON_VALGRIND;
+#else
+  return false;
+#endif
+#endif
+}
 
 std::string
 temp_path (const std::string &stem, const std::string &ext)
