@@ -64,46 +64,22 @@
 #include <thread>
 #include <vector>
 
+#include "fuzz-common.h"
+
 #ifdef RECORDER_FUZZ_STATIC_PLUGIN
 extern "C" void gst_plugin_recorder_register (void);
 #endif
 
-namespace
-{
-
 [[noreturn]] void
-fail (const char *file, int line, const char *what)
+fuzz::fail (const char *file, int line, const char *what)
 {
   std::fprintf (stderr, "fuzz_element: %s:%d: check failed: %s\n", file, line,
                 what);
   std::abort ();
 }
 
-#define FUZZ_CHECK(cond)                                                       \
-  do                                                                           \
-    {                                                                          \
-      if (!(cond))                                                             \
-        fail (__FILE__, __LINE__, #cond);                                      \
-    }                                                                          \
-  while (0)
-
-bool
-tracing ()
+namespace
 {
-  static const bool trace = [] {
-    const char *e = std::getenv ("RECORDER_FUZZ_TRACE");
-    return e && *e && std::strcmp (e, "0") != 0;
-  }();
-  return trace;
-}
-
-#define TRACE(...)                                                             \
-  do                                                                           \
-    {                                                                          \
-      if (tracing ())                                                          \
-        std::fprintf (stderr, __VA_ARGS__);                                    \
-    }                                                                          \
-  while (0)
 
 constexpr GstClockTime kMs = GST_MSECOND;
 constexpr unsigned kPads = 2;
@@ -111,17 +87,12 @@ constexpr unsigned kMaxSteps = 48;
 
 std::string g_tmpdir;
 
-class Bytes
+/* The input, with time steps of the element's own (step hides the core
+ * targets' one): in 48 kHz samples. */
+class Bytes : public fuzz::Bytes
 {
 public:
-  Bytes (const std::uint8_t *data, std::size_t size) : d_ (data), n_ (size) {}
-  bool empty () const { return i_ >= n_; }
-  std::uint8_t u8 () { return i_ < n_ ? d_[i_++] : 0; }
-  std::uint16_t u16 ()
-  {
-    const std::uint16_t lo = u8 ();
-    return static_cast<std::uint16_t> (lo | (u8 () << 8));
-  }
+  using fuzz::Bytes::Bytes;
   /* A time step: often 0 or a few samples, else up to ~330 ms. */
   GstClockTime step ()
   {
@@ -132,11 +103,6 @@ public:
       return (k - 48) * GstClockTime (20833);
     return u16 () * GstClockTime (5000);
   }
-
-private:
-  const std::uint8_t *d_;
-  std::size_t n_;
-  std::size_t i_ = 0;
 };
 
 /* A thread that runs one pad's steps in order. */
@@ -242,9 +208,7 @@ caps_event (Bytes &in, Feed &f)
     {
       f.rate = kRates[k % 5];
       f.channels = 1 + (k / 5) % 2;
-      f.format = (k / 10) % 2
-                     ? GST_AUDIO_FORMAT_F32LE
-                     : GST_AUDIO_FORMAT_S16LE;
+      f.format = (k / 10) % 2 ? GST_AUDIO_FORMAT_F32LE : GST_AUDIO_FORMAT_S16LE;
       caps = audio_caps (f.format, f.rate, f.channels);
       if (k % 7 == 0)
         gst_caps_set_simple (caps, "layout", G_TYPE_STRING, "non-interleaved",
@@ -259,7 +223,7 @@ caps_event (Bytes &in, Feed &f)
     caps = gst_caps_from_string (
         "audio/x-raw, format=S16LE, layout=interleaved, rate=16000, "
         "channels=3, channel-mask=(bitmask)0x0");
-  if (tracing ())
+  if (fuzz::tracing ())
     {
       gchar *str = gst_caps_to_string (caps);
       TRACE ("  caps %s\n", str);
@@ -330,7 +294,7 @@ control_event (Bytes &in, GstClockTime near)
       gst_structure_set (s, "running-time", G_TYPE_INT64, (gint64)-5, NULL);
       break;
     }
-  if (tracing ())
+  if (fuzz::tracing ())
     {
       gchar *str = gst_structure_to_string (s);
       TRACE ("  control %s\n", str);
@@ -440,7 +404,7 @@ wait_eos (GstBus *bus, GstClockTime timeout, unsigned *done,
               gst_message_get_structure (m), "status");
           *status = s ? s : "(none)";
         }
-      if (tracing ()
+      if (fuzz::tracing ()
           && (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR
               || GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING))
         {

@@ -79,6 +79,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "fuzz-common.h"
 #include "horizon.h"
 #include "recordinggate.h"
 #include "timeline.h"
@@ -136,46 +137,24 @@ Coverage *
 coverage ()
 {
   static Coverage *c = [] () -> Coverage * {
-    const char *e = std::getenv ("RECORDER_FUZZ_STATS");
     static Coverage cov;
-    return e && *e && std::strcmp (e, "0") != 0 ? &cov : nullptr;
+    return fuzz::env_flag ("RECORDER_FUZZ_STATS") ? &cov : nullptr;
   }();
   return c;
 }
 
+} // namespace
+
 [[noreturn]] void
-fail (const char *file, int line, const char *what)
+fuzz::fail (const char *file, int line, const char *what)
 {
   std::fprintf (stderr, "fuzz_session: %s:%d: check failed at op %u: %s\n",
                 file, line, g_op, what);
   std::abort ();
 }
 
-#define FUZZ_CHECK(cond)                                                       \
-  do                                                                           \
-    {                                                                          \
-      if (!(cond))                                                             \
-        fail (__FILE__, __LINE__, #cond);                                      \
-    }                                                                          \
-  while (0)
-
-bool
-tracing ()
+namespace
 {
-  static const bool trace = [] {
-    const char *e = std::getenv ("RECORDER_FUZZ_TRACE");
-    return e && *e && std::strcmp (e, "0") != 0;
-  }();
-  return trace;
-}
-
-#define TRACE(...)                                                             \
-  do                                                                           \
-    {                                                                          \
-      if (tracing ())                                                          \
-        std::fprintf (stderr, __VA_ARGS__);                                    \
-    }                                                                          \
-  while (0)
 
 long long
 ll (Time t)
@@ -191,34 +170,7 @@ outcome_name (EventOutcome o)
                                      : "ignored";
 }
 
-class Bytes
-{
-public:
-  Bytes (const std::uint8_t *data, std::size_t size) : d_ (data), n_ (size) {}
-  bool empty () const { return i_ >= n_; }
-  std::uint8_t u8 () { return i_ < n_ ? d_[i_++] : 0; }
-  std::uint16_t u16 ()
-  {
-    const std::uint16_t lo = u8 ();
-    return static_cast<std::uint16_t> (lo | (u8 () << 8));
-  }
-  /* A time step: often exactly 0 or within a few samples (where rounding
-   * matters), else up to ~655 ms. */
-  Time step ()
-  {
-    const std::uint8_t k = u8 ();
-    if (k < 32)
-      return 0;
-    if (k < 96)
-      return (k - 32) * Time (997);
-    return u16 () * Time (10000) + k;
-  }
-
-private:
-  const std::uint8_t *d_;
-  std::size_t n_;
-  std::size_t i_ = 0;
-};
+using fuzz::Bytes;
 
 const std::uint32_t kRates[] = { 8000, 11025, 16000, 22050, 44100, 48000 };
 constexpr std::uint32_t kFallbackRate = 48000; /* session.cpp */

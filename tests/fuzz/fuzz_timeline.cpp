@@ -35,6 +35,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "fuzz-common.h"
 #include "timeline.h"
 
 #include <algorithm>
@@ -46,6 +47,14 @@
 #include <memory>
 #include <vector>
 
+[[noreturn]] void
+fuzz::fail (const char *file, int line, const char *what)
+{
+  std::fprintf (stderr, "fuzz_timeline: %s:%d: invariant failed: %s\n", file,
+                line, what);
+  std::abort ();
+}
+
 namespace
 {
 
@@ -55,47 +64,12 @@ using recorder::kTimeNone;
 using recorder::PadTimeline;
 using recorder::Time;
 
-#define FUZZ_CHECK(cond)                                                       \
-  do                                                                           \
-    {                                                                          \
-      if (!(cond))                                                             \
-        {                                                                      \
-          std::fprintf (stderr,                                                \
-                        "fuzz_timeline: %s:%d: invariant failed: %s\n",        \
-                        __FILE__, __LINE__, #cond);                            \
-          std::abort ();                                                       \
-        }                                                                      \
-    }                                                                          \
-  while (0)
-
-bool
-env_flag (const char *name)
-{
-  const char *e = std::getenv (name);
-  return e && *e && std::strcmp (e, "0") != 0;
-}
-
 bool
 order_checked ()
 {
-  static const bool checked = !env_flag ("RECORDER_FUZZ_NO_ORDER");
+  static const bool checked = !fuzz::env_flag ("RECORDER_FUZZ_NO_ORDER");
   return checked;
 }
-
-bool
-tracing ()
-{
-  static const bool trace = env_flag ("RECORDER_FUZZ_TRACE");
-  return trace;
-}
-
-#define TRACE(...)                                                             \
-  do                                                                           \
-    {                                                                          \
-      if (tracing ())                                                          \
-        std::fprintf (stderr, __VA_ARGS__);                                    \
-    }                                                                          \
-  while (0)
 
 unsigned long long
 ull (std::uint64_t v)
@@ -112,34 +86,7 @@ public:
   std::uint64_t count;
 };
 
-class Bytes
-{
-public:
-  Bytes (const std::uint8_t *data, std::size_t size) : d_ (data), n_ (size) {}
-  bool empty () const { return i_ >= n_; }
-  std::uint8_t u8 () { return i_ < n_ ? d_[i_++] : 0; }
-  std::uint16_t u16 ()
-  {
-    const std::uint16_t lo = u8 ();
-    return static_cast<std::uint16_t> (lo | (u8 () << 8));
-  }
-  /* How far an event comes after the previous one: often exactly at it or
-   * within a few samples (where rounding matters), else up to 655 ms. */
-  recorder::Time step ()
-  {
-    const std::uint8_t k = u8 ();
-    if (k < 32)
-      return 0;
-    if (k < 96)
-      return (k - 32) * recorder::Time (997);
-    return u16 () * recorder::Time (10000) + k;
-  }
-
-private:
-  const std::uint8_t *d_;
-  std::size_t n_;
-  std::size_t i_ = 0;
-};
+using fuzz::Bytes;
 
 const std::uint32_t kRates[] = { 8000, 11025, 16000, 22050, 44100, 48000 };
 

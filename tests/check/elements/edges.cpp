@@ -43,37 +43,18 @@ ext_of (const std::string &format)
   return format == "wav" ? "wav" : format == "flac" ? "flac" : "ogg";
 }
 
-std::string
-text_of (GstMessage *msg)
-{
-  GError *err = NULL;
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
-    gst_message_parse_error (msg, &err, NULL);
-  else
-    gst_message_parse_warning (msg, &err, NULL);
-  std::string s = err ? err->message : "";
-  g_clear_error (&err);
-  return s;
-}
-
-bool
-has (const std::string &text, const std::string &part)
-{
-  return text.find (part) != std::string::npos;
-}
-
 /* Exactly one ERROR, from the bin, its text holding every part. */
 void
 assert_one_error (const rtest::RunResult &r,
                   const std::vector<std::string> &parts)
 {
   fail_unless_equals_int ((int)r.errors.size (), 1);
-  const std::string text = text_of (r.errors[0]);
+  const std::string text = rtest::message_text (r.errors[0]);
   fail_unless (g_str_equal (GST_MESSAGE_SRC_NAME (r.errors[0]), "rec"),
                "the ERROR is from %s", GST_MESSAGE_SRC_NAME (r.errors[0]));
   for (const std::string &p : parts)
-    fail_unless (has (text, p), "'%s' does not say '%s'", text.c_str (),
-                 p.c_str ());
+    fail_unless (rtest::contains (text, p), "'%s' does not say '%s'",
+                 text.c_str (), p.c_str ());
 }
 
 guint64
@@ -142,7 +123,8 @@ GST_START_TEST (test_pad_limit_is_the_converters)
   fail_unless_equals_int ((int)pads.size (), 63);
   GstMessage *w = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (w != NULL, "no WARNING for the 64th pad");
-  fail_unless (has (text_of (w), "63"), "'%s'", text_of (w).c_str ());
+  fail_unless (rtest::contains (rtest::message_text (w), "63"), "'%s'",
+               rtest::message_text (w).c_str ());
   gst_message_unref (w);
   for (GstPad *p : pads)
     {
@@ -191,9 +173,10 @@ GST_START_TEST (test_caps_the_chain_cannot_take)
     const rtest::RunResult &r = rig.run ();
     assert_one_error (r, { "sink_1", "caps" });
     if (__i__ == 3)
-      fail_unless (has (text_of (r.errors[0]), "63"));
+      fail_unless (rtest::contains (rtest::message_text (r.errors[0]), "63"));
     if (__i__ == 4)
-      fail_unless (has (text_of (r.errors[0]), "map its channels"));
+      fail_unless (rtest::contains (rtest::message_text (r.errors[0]),
+                                    "map its channels"));
     assert_status (r, "error");
     fail_unless_equals_uint64 (done_u64 (r, "errors"), 1);
     fail_unless_equals_int (b.flow (), GST_FLOW_NOT_NEGOTIATED);
@@ -463,8 +446,9 @@ GST_START_TEST (test_bad_location_one_error)
   while (GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR))
     {
       errors++;
-      fail_unless (has (text_of (m), "/nonexistent/dir/call.ogg"), "'%s'",
-                   text_of (m).c_str ());
+      fail_unless (rtest::contains (rtest::message_text (m),
+                                    "/nonexistent/dir/call.ogg"),
+                   "'%s'", rtest::message_text (m).c_str ());
       gst_message_unref (m);
     }
   gst_object_unref (bus);
@@ -500,7 +484,7 @@ GST_START_TEST (test_mark_log_escapes_text)
     gst_caps_unref (caps);
     const rtest::RunResult &r = rig.run ();
     assert_one_error (r, { "sink_1", "hi" });
-    error_text = text_of (r.errors[0]);
+    error_text = rtest::message_text (r.errors[0]);
   }
   gchar *contents = NULL;
   fail_unless (g_file_get_contents (log.c_str (), &contents, NULL, NULL));
@@ -548,10 +532,10 @@ GST_START_TEST (test_opus_rates)
           GST_STATE_CHANGE_FAILURE);
       GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
       fail_unless (m != NULL);
-      const std::string text = text_of (m);
+      const std::string text = rtest::message_text (m);
       for (const char *part : { "rate=44100", "8000", "48000" })
-        fail_unless (has (text, part), "'%s' does not say %s", text.c_str (),
-                     part);
+        fail_unless (rtest::contains (text, part), "'%s' does not say %s",
+                     text.c_str (), part);
       gst_message_unref (m);
       fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == NULL);
       gst_object_unref (bus);

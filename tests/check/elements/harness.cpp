@@ -305,26 +305,17 @@ struct Mark
   guint64 sample;
 };
 
-std::string
-to_string (const GstStructure *s)
-{
-  gchar *str = gst_structure_to_string (s);
-  std::string text (str);
-  g_free (str);
-  return text;
-}
-
 void
 check_uint64 (const GstStructure *s, const char *field, guint64 want,
               const char *what)
 {
   guint64 v = G_MAXUINT64;
   fail_unless (gst_structure_get_uint64 (s, field, &v), "%s: no %s in %s", what,
-               field, to_string (s).c_str ());
+               field, rtest::structure_string (s).c_str ());
   fail_unless (v == want,
                "%s: %s is %" G_GUINT64_FORMAT ", want %" G_GUINT64_FORMAT
                " (%s)",
-               what, field, v, want, to_string (s).c_str ());
+               what, field, v, want, rtest::structure_string (s).c_str ());
 }
 
 /* A clean run: EOS, no ERROR or WARNING, one recorderbin-done with status
@@ -345,7 +336,7 @@ check_done (const rtest::RunResult &r, int rate, const Report &want,
                rtest::describe_messages (r.warnings).c_str ());
   fail_unless_equals_int ((int)r.done.size (), 1);
   const GstStructure *s = r.done[0];
-  const std::string text = to_string (s);
+  const std::string text = rtest::structure_string (s);
   const char *status = gst_structure_get_string (s, "status");
   fail_unless (status && g_str_equal (status, "ok"), "%s", text.c_str ());
   fail_unless (gst_structure_has_field_typed (s, "location", G_TYPE_STRING),
@@ -389,7 +380,7 @@ check_done (const rtest::RunResult &r, int rate, const Report &want,
       const GstStructure *p = gst_value_get_structure (v);
       gchar *name = g_strdup_printf ("sink_%u", (unsigned)i);
       fail_unless (gst_structure_has_name (p, "recorderbin-pad"), "%s",
-                   to_string (p).c_str ());
+                   rtest::structure_string (p).c_str ());
       const char *pad = gst_structure_get_string (p, "pad");
       fail_unless (pad && g_str_equal (pad, name), "pad %s, want %s",
                    pad ? pad : "NULL", name);
@@ -418,20 +409,20 @@ check_done (const rtest::RunResult &r, int rate, const Report &want,
       const Mark &w = marks[i];
       const char *kind = gst_structure_get_string (m, "kind");
       fail_unless (kind && g_str_equal (kind, w.kind), "mark %u: %s, want %s",
-                   (unsigned)i, to_string (m).c_str (), w.kind);
+                   (unsigned)i, rtest::structure_string (m).c_str (), w.kind);
       const char *pad = gst_structure_get_string (m, "pad");
       if (w.pad)
         fail_unless (pad && g_str_equal (pad, w.pad), "mark %u: %s, want %s",
-                     (unsigned)i, to_string (m).c_str (), w.pad);
+                     (unsigned)i, rtest::structure_string (m).c_str (), w.pad);
       else
         fail_if (gst_structure_has_field (m, "pad"), "mark %u: %s", (unsigned)i,
-                 to_string (m).c_str ());
+                 rtest::structure_string (m).c_str ());
       check_uint64 (m, "running-time", w.running_time, w.kind);
       check_uint64 (m, "sample", w.sample, w.kind);
       gboolean late = TRUE;
       fail_unless (gst_structure_get_boolean (m, "late", &late));
       fail_if (late, "mark %u is late: %s", (unsigned)i,
-               to_string (m).c_str ());
+               rtest::structure_string (m).c_str ());
     }
 }
 

@@ -44,21 +44,6 @@ sine_fn (int rate, double amplitude, double freq0, double freq1 = 0)
 
 /* ---- checking results --------------------------------------------------- */
 
-std::string
-message_text (GstMessage *msg)
-{
-  GError *err = NULL;
-  gchar *debug = NULL;
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
-    gst_message_parse_error (msg, &err, &debug);
-  else
-    gst_message_parse_warning (msg, &err, &debug);
-  std::string s = err ? err->message : "";
-  g_clear_error (&err);
-  g_free (debug);
-  return s;
-}
-
 bool
 message_is (GstMessage *msg, GQuark domain, int code)
 {
@@ -73,7 +58,7 @@ message_is (GstMessage *msg, GQuark domain, int code)
 }
 
 bool
-contains (const std::string &haystack, const std::string &needle)
+contains_ignoring_case (const std::string &haystack, const std::string &needle)
 {
   gchar *h = g_ascii_strdown (haystack.c_str (), -1);
   gchar *n = g_ascii_strdown (needle.c_str (), -1);
@@ -702,8 +687,8 @@ GST_START_TEST (test_start_error)
   for (int code : c.codes)
     matches = matches || (code >= 0 && message_is (error, c.domain (), code));
   fail_unless (matches, "%s", rtest::describe_messages ({ error }).c_str ());
-  fail_unless (contains (message_text (error), c.names), "'%s'",
-               message_text (error).c_str ());
+  fail_unless (contains_ignoring_case (rtest::message_text (error), c.names),
+               "'%s'", rtest::message_text (error).c_str ());
   gst_message_unref (error);
 }
 GST_END_TEST;
@@ -724,7 +709,7 @@ GST_START_TEST (test_bytes_segment_is_an_error)
   const rtest::RunResult &r = rec.run ();
   fail_if (r.errors.empty (), "no ERROR for a BYTES segment");
   GstMessage *error = r.errors[0];
-  fail_unless (contains (message_text (error), "bytes"),
+  fail_unless (contains_ignoring_case (rtest::message_text (error), "bytes"),
                "the ERROR does not name the segment format: %s",
                rtest::describe_messages (r.errors).c_str ());
 }
@@ -806,8 +791,8 @@ GST_START_TEST (test_partial_frame_dropped_with_warning)
     assert_clean (r);
     bool warned = false;
     for (GstMessage *w : r.warnings)
-      if (contains (message_text (w), "sink_0")
-          && contains (message_text (w), "frame"))
+      if (contains_ignoring_case (rtest::message_text (w), "sink_0")
+          && contains_ignoring_case (rtest::message_text (w), "frame"))
         warned = true;
     fail_unless (warned, "no WARNING about the partial frame: %s",
                  rtest::describe_messages (r.warnings).c_str ());

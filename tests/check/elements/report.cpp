@@ -77,34 +77,6 @@ s16 (int channels)
   return rtest::audio_info (GST_AUDIO_FORMAT_S16LE, kRate, channels);
 }
 
-std::string
-to_string (const GstStructure *s)
-{
-  gchar *str = gst_structure_to_string (s);
-  std::string text (str);
-  g_free (str);
-  return text;
-}
-
-std::string
-text_of (GstMessage *msg)
-{
-  GError *err = NULL;
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
-    gst_message_parse_error (msg, &err, NULL);
-  else
-    gst_message_parse_warning (msg, &err, NULL);
-  std::string s = err ? err->message : "";
-  g_clear_error (&err);
-  return s;
-}
-
-bool
-has (const std::string &text, const std::string &part)
-{
-  return text.find (part) != std::string::npos;
-}
-
 /* `pattern` with its %u (or %d) replaced by `index`. */
 std::string
 expand (const std::string &pattern, unsigned index)
@@ -235,11 +207,11 @@ check_uint64 (const GstStructure *s, const char *field, guint64 want,
 {
   guint64 v = G_MAXUINT64;
   fail_unless (gst_structure_get_uint64 (s, field, &v), "%s: no guint64 %s: %s",
-               what.c_str (), field, to_string (s).c_str ());
-  fail_unless (v == want,
-               "%s: %s is %" G_GUINT64_FORMAT ", want %" G_GUINT64_FORMAT
-               " (%s)",
-               what.c_str (), field, v, want, to_string (s).c_str ());
+               what.c_str (), field, rtest::structure_string (s).c_str ());
+  fail_unless (
+      v == want,
+      "%s: %s is %" G_GUINT64_FORMAT ", want %" G_GUINT64_FORMAT " (%s)",
+      what.c_str (), field, v, want, rtest::structure_string (s).c_str ());
 }
 
 /* The marks posted, in order, are `want`, each with exactly its fields.
@@ -260,7 +232,7 @@ check_marks (std::vector<GstStructure *> got, const std::vector<WantMark> &want,
                       });
   std::string all;
   for (const GstStructure *m : got)
-    all += to_string (m) + " ";
+    all += rtest::structure_string (m) + " ";
   fail_unless (got.size () == want.size (), "%u marks, want %u: %s",
                (unsigned)got.size (), (unsigned)want.size (), all.c_str ());
   for (size_t i = 0; i < want.size (); i++)
@@ -270,24 +242,25 @@ check_marks (std::vector<GstStructure *> got, const std::vector<WantMark> &want,
       const std::string what
           = "mark " + std::to_string (i) + " (" + w.kind + ")";
       fail_unless (gst_structure_has_name (m, "recorderbin-mark"), "%s",
-                   to_string (m).c_str ());
+                   rtest::structure_string (m).c_str ());
       const char *kind = gst_structure_get_string (m, "kind");
       fail_unless (kind && g_str_equal (kind, w.kind), "%s: %s", what.c_str (),
-                   to_string (m).c_str ());
+                   rtest::structure_string (m).c_str ());
       const char *pad = gst_structure_get_string (m, "pad");
       if (w.pad)
         fail_unless (pad && g_str_equal (pad, w.pad), "%s: %s, want pad %s",
-                     what.c_str (), to_string (m).c_str (), w.pad);
+                     what.c_str (), rtest::structure_string (m).c_str (),
+                     w.pad);
       else
         fail_if (gst_structure_has_field (m, "pad"), "%s: %s", what.c_str (),
-                 to_string (m).c_str ());
+                 rtest::structure_string (m).c_str ());
       check_uint64 (m, "running-time", w.running_time, what);
       check_uint64 (m, "sample", w.sample, what);
       gboolean late = !w.late;
       fail_unless (gst_structure_get_boolean (m, "late", &late), "%s: %s",
-                   what.c_str (), to_string (m).c_str ());
+                   what.c_str (), rtest::structure_string (m).c_str ());
       fail_unless (!late == !w.late, "%s: late is %d: %s", what.c_str (), late,
-                   to_string (m).c_str ());
+                   rtest::structure_string (m).c_str ());
     }
 }
 
@@ -318,11 +291,11 @@ check_report (const GstStructure *s, const WantReport &want,
 {
   const GValue *pads = gst_structure_get_value (s, "pads");
   fail_unless (pads && GST_VALUE_HOLDS_ARRAY (pads), "%s: no pads array: %s",
-               what.c_str (), to_string (s).c_str ());
+               what.c_str (), rtest::structure_string (s).c_str ());
   fail_unless (gst_value_array_get_size (pads) == want.pads.size (),
                "%s: %u pads, want %u: %s", what.c_str (),
                gst_value_array_get_size (pads), (unsigned)want.pads.size (),
-               to_string (s).c_str ());
+               rtest::structure_string (s).c_str ());
   WantPad total;
   uint64_t sums[4] = { 0, 0, 0, 0 };
   static const char *const times[] = { "committed-time", "interrupted-time",
@@ -337,19 +310,19 @@ check_report (const GstStructure *s, const WantReport &want,
       const std::string name = "sink_" + std::to_string (i);
       const std::string pw = what + " " + name;
       fail_unless (gst_structure_has_name (p, "recorderbin-pad"), "%s: %s",
-                   pw.c_str (), to_string (p).c_str ());
+                   pw.c_str (), rtest::structure_string (p).c_str ());
       const char *pad = gst_structure_get_string (p, "pad");
       fail_unless (pad && name == pad, "%s: %s", pw.c_str (),
-                   to_string (p).c_str ());
+                   rtest::structure_string (p).c_str ());
       gint channel = -2;
       fail_unless (gst_structure_get_int (p, "channel", &channel), "%s: %s",
-                   pw.c_str (), to_string (p).c_str ());
+                   pw.c_str (), rtest::structure_string (p).c_str ());
       fail_unless (channel == w.channel, "%s: channel %d, want %d", pw.c_str (),
                    channel, w.channel);
       const char *location = gst_structure_get_string (p, "location");
       if (w.location.empty ())
         fail_if (gst_structure_has_field (p, "location"), "%s: %s", pw.c_str (),
-                 to_string (p).c_str ());
+                 rtest::structure_string (p).c_str ());
       else
         fail_unless (location && w.location == location,
                      "%s: location %s, want %s", pw.c_str (),
@@ -490,9 +463,10 @@ check_mark_log (const std::string &path, const rtest::RunResult &r,
       if (i < r.marks.size ())
         {
           const GstStructure *m = r.marks[i];
-          fail_unless (
-              g_strcmp0 (kind, gst_structure_get_string (m, "kind")) == 0,
-              "%s: the message says %s", what.c_str (), to_string (m).c_str ());
+          fail_unless (g_strcmp0 (kind, gst_structure_get_string (m, "kind"))
+                           == 0,
+                       "%s: the message says %s", what.c_str (),
+                       rtest::structure_string (m).c_str ());
           const char *pad = gst_structure_get_string (m, "pad");
           std::string names = "kind,late,running-time,sample,seconds";
           if (pad)
@@ -549,7 +523,8 @@ check_mark_log (const std::string &path, const rtest::RunResult &r,
           if (gst_structure_has_field (d, "error"))
             {
               gst_structure_get (d, "error", G_TYPE_ERROR, &error, NULL);
-              fail_unless (error != NULL, "%s", to_string (d).c_str ());
+              fail_unless (error != NULL, "%s",
+                           rtest::structure_string (d).c_str ());
               names = "committed-samples,duration,error,errors,"
                       "interrupted-samples,kind,late-events,"
                       "overlap-samples,samples,silence-samples,status";
@@ -717,7 +692,8 @@ struct Recording
     if (mode == "separate")
       {
         fail_unless (locs && GST_VALUE_HOLDS_ARRAY (locs),
-                     "done: no locations array: %s", to_string (d).c_str ());
+                     "done: no locations array: %s",
+                     rtest::structure_string (d).c_str ());
         fail_unless_equals_int ((int)gst_value_array_get_size (locs),
                                 (int)rig.inputs.size ());
         for (unsigned i = 0; i < rig.inputs.size (); i++)
@@ -731,7 +707,7 @@ struct Recording
       }
     else
       fail_if (locs != NULL, "done: locations outside separate mode: %s",
-               to_string (d).c_str ());
+               rtest::structure_string (d).c_str ());
     check_report (d, want, "done");
     fail_unless (at_eos != NULL);
     check_report (at_eos, want, "stats at EOS");
@@ -1140,8 +1116,9 @@ GST_START_TEST (test_late_events)
                rtest::describe_messages (rec.result.errors).c_str ());
   fail_unless (rec.result.warnings.size () == 1, "warnings: %s",
                rec.rig.warning_texts ().c_str ());
-  fail_unless (has (text_of (rec.result.warnings[0]), "sink_1"), "%s",
-               text_of (rec.result.warnings[0]).c_str ());
+  fail_unless (
+      rtest::contains (rtest::message_text (rec.result.warnings[0]), "sink_1"),
+      "%s", rtest::message_text (rec.result.warnings[0]).c_str ());
   {
     const std::string status = rec.result.done_status ();
     fail_unless_equals_string (status.c_str (), "ok");
@@ -1258,8 +1235,9 @@ GST_START_TEST (test_late_recording_pause)
                rtest::describe_messages (rec.result.errors).c_str ());
   fail_unless (rec.result.warnings.size () == 1, "warnings: %s",
                rec.rig.warning_texts ().c_str ());
-  fail_unless (has (text_of (rec.result.warnings[0]), "pause-recording"), "%s",
-               text_of (rec.result.warnings[0]).c_str ());
+  fail_unless (rtest::contains (rtest::message_text (rec.result.warnings[0]),
+                                "pause-recording"),
+               "%s", rtest::message_text (rec.result.warnings[0]).c_str ());
   const rtest::Pcm pcm = rec.read ();
   uint64_t x = 0;
   if (collapse)
@@ -1424,7 +1402,7 @@ GST_START_TEST (test_now_live)
       const std::string what = std::string ("mark ") + c.what;
       const char *kind = gst_structure_get_string (m, "kind");
       fail_unless (kind && g_str_equal (kind, c.what), "%s: %s", what.c_str (),
-                   to_string (m).c_str ());
+                   rtest::structure_string (m).c_str ());
       guint64 rt = 0, sample = 0;
       fail_unless (gst_structure_get_uint64 (m, "running-time", &rt));
       fail_unless (gst_structure_get_uint64 (m, "sample", &sample));
@@ -1445,12 +1423,13 @@ GST_START_TEST (test_now_live)
        * recording's on the file's. */
       check_uint64 (m, "sample", c.pad ? on_grid : from_start, what + firsts);
       if (c.pad)
-        fail_unless (g_strcmp0 (gst_structure_get_string (m, "pad"), c.pad)
-                         == 0,
-                     "%s: %s", what.c_str (), to_string (m).c_str ());
+        fail_unless (
+            g_strcmp0 (gst_structure_get_string (m, "pad"), c.pad) == 0,
+            "%s: %s", what.c_str (), rtest::structure_string (m).c_str ());
       gboolean late = TRUE;
       fail_unless (gst_structure_get_boolean (m, "late", &late));
-      fail_if (late, "%s is late: %s", what.c_str (), to_string (m).c_str ());
+      fail_if (late, "%s is late: %s", what.c_str (),
+               rtest::structure_string (m).c_str ());
     }
   guint64 samples = 0;
   fail_unless (gst_structure_get_uint64 (r.done[0], "samples", &samples));
@@ -1866,8 +1845,9 @@ GST_START_TEST (test_separate_one_file_fails)
                "%s", rtest::describe_messages (r.warnings).c_str ());
   const std::string said
       = std::string (warning->message) + " " + (debug ? debug : "");
-  fail_unless (has (said, "space") || has (said, "writ"), "'%s'",
-               said.c_str ());
+  fail_unless (rtest::contains (said, "space")
+                   || rtest::contains (said, "writ"),
+               "'%s'", said.c_str ());
   g_free (debug);
   fail_unless_equals_int ((int)r.done.size (), 1);
   {
@@ -1896,7 +1876,8 @@ GST_START_TEST (test_separate_one_file_fails)
       const GstStructure *p
           = gst_value_get_structure (gst_value_array_get_value (pads, i));
       const char *loc = gst_structure_get_string (p, "location");
-      fail_unless (loc && rec.file (i) == loc, "%s", to_string (p).c_str ());
+      fail_unless (loc && rec.file (i) == loc, "%s",
+                   rtest::structure_string (p).c_str ());
     }
   const GstStructure *p0
       = gst_value_get_structure (gst_value_array_get_value (pads, 0));
@@ -1945,10 +1926,12 @@ GST_START_TEST (test_start_errors)
   fail_unless (errors.size () == 1, "%s", all.c_str ());
   fail_unless (g_str_equal (GST_MESSAGE_SRC_NAME (errors[0]), "rec"), "%s",
                all.c_str ());
-  fail_unless (has (text_of (errors[0]), names), "'%s' does not name %s",
-               text_of (errors[0]).c_str (), names.c_str ());
+  fail_unless (rtest::contains (rtest::message_text (errors[0]), names),
+               "'%s' does not name %s",
+               rtest::message_text (errors[0]).c_str (), names.c_str ());
   if (c == 0)
-    fail_unless (has (text_of (errors[0]), "%u"), "%s", all.c_str ());
+    fail_unless (rtest::contains (rtest::message_text (errors[0]), "%u"), "%s",
+                 all.c_str ());
   for (GstMessage *m : errors)
     gst_message_unref (m);
   fail_unless_equals_int (

@@ -44,6 +44,34 @@ leak_checked ()
 }
 
 std::string
+message_text (GstMessage *msg)
+{
+  GError *err = NULL;
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, NULL);
+  else
+    gst_message_parse_warning (msg, &err, NULL);
+  std::string s = err ? err->message : "";
+  g_clear_error (&err);
+  return s;
+}
+
+bool
+contains (const std::string &text, const std::string &part)
+{
+  return text.find (part) != std::string::npos;
+}
+
+std::string
+structure_string (const GstStructure *s)
+{
+  gchar *str = gst_structure_to_string (s);
+  std::string text (str);
+  g_free (str);
+  return text;
+}
+
+std::string
 temp_path (const std::string &stem, const std::string &ext)
 {
   static std::atomic<int> counter{ 0 };

@@ -22,6 +22,13 @@ namespace rtest
  * a test writing WAV to /dev/full skips itself there. */
 bool leak_checked ();
 
+/* The text of an ERROR or WARNING message (its GError's message). */
+std::string message_text (GstMessage *msg);
+/* Whether `text` holds `part`. */
+bool contains (const std::string &text, const std::string &part);
+/* gst_structure_to_string, as a string. */
+std::string structure_string (const GstStructure *s);
+
 /* A fresh path for an output file, removed when the test binary's tmp dir is
  * cleaned; `ext` without the dot. */
 std::string temp_path (const std::string &stem, const std::string &ext);
