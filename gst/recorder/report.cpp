@@ -5,6 +5,8 @@
  */
 #include "report.h"
 
+#include "jsonline.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -78,95 +80,6 @@ pad_report (const Session &session, const InputPad &pad,
   return s;
 }
 
-/* One JSON object on one line (RFC 8259): members in the order added.
- * Written by hand: the plugin needs no JSON library for five kinds of
- * value. */
-class JsonLine
-{
-public:
-  void add_string (const char *name, const char *value)
-  {
-    key (name);
-    quote (value);
-  }
-  void add_uint (const char *name, guint64 value)
-  {
-    key (name);
-    out_ += std::to_string (value);
-  }
-  /* Always with a fraction or exponent, so that readers see a double. */
-  void add_double (const char *name, double value)
-  {
-    key (name);
-    if (!std::isfinite (value))
-      value = 0.0;
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    /* The shortest of these that reads back as the same value. */
-    g_ascii_formatd (buf, sizeof buf, "%.15g", value);
-    if (g_ascii_strtod (buf, NULL) != value)
-      g_ascii_formatd (buf, sizeof buf, "%.17g", value);
-    out_ += buf;
-    if (!strpbrk (buf, ".eE"))
-      out_ += ".0";
-  }
-  void add_bool (const char *name, bool value)
-  {
-    key (name);
-    out_ += value ? "true" : "false";
-  }
-  std::string finish () { return out_ + "}"; }
-
-private:
-  void key (const char *name)
-  {
-    out_ += out_.size () > 1 ? "," : "";
-    quote (name);
-    out_ += ':';
-  }
-  /* A string, its bytes made valid UTF-8 first (a file name in an error
-   * message may not be). */
-  void quote (const char *value)
-  {
-    gchar *valid = g_utf8_make_valid (value ? value : "", -1);
-    out_ += '"';
-    for (const char *c = valid; *c; c++)
-      {
-        const unsigned char u = (unsigned char)*c;
-        switch (u)
-          {
-          case '"':
-            out_ += "\\\"";
-            break;
-          case '\\':
-            out_ += "\\\\";
-            break;
-          case '\n':
-            out_ += "\\n";
-            break;
-          case '\r':
-            out_ += "\\r";
-            break;
-          case '\t':
-            out_ += "\\t";
-            break;
-          default:
-            if (u < 0x20)
-              {
-                char esc[8];
-                g_snprintf (esc, sizeof esc, "\\u%04x", u);
-                out_ += esc;
-              }
-            else
-              out_ += *c;
-          }
-      }
-    out_ += '"';
-    g_free (valid);
-  }
-
-  std::string out_ = "{";
-};
-
 void
 copy_uint64 (JsonLine &line, const GstStructure *s, const char *name)
 {
@@ -239,6 +152,8 @@ MarkLog::~MarkLog () { close (); }
 bool
 MarkLog::open (const std::string &path, std::string *why)
 {
+  if (!json_available (why))
+    return false;
   std::lock_guard<std::mutex> lk (lock_);
   if (file_)
     fclose (file_);

@@ -1035,6 +1035,39 @@ check_enum (GObjectClass *klass, const char *name, const char *type_name,
   fail_unless ((p->flags & G_PARAM_READWRITE) == G_PARAM_READWRITE);
 }
 
+/* marks-location in a process that does not link json-glib (this suite
+ * does not): the plugin loads it when the log is opened
+ * (gst/recorder/jsonline.h). One pad held back 2 s, 1 s of audio, an
+ * interrupt at 0.5 s: one mark line, then the done line, as json-glib
+ * writes them. */
+GST_START_TEST (test_mark_log_loads_its_json_library)
+{
+  const std::string path = rtest::temp_path ("mark-log", "wav");
+  const std::string log = rtest::temp_path ("mark-log", "jsonl");
+  const GstAudioInfo info = audio_info (GST_AUDIO_FORMAT_S16LE, kOutRate, 1);
+  {
+    rtest::Rig rec ("wav", path);
+    g_object_set (rec.bin, "marks-location", log.c_str (), NULL);
+    rtest::Input &f = rec.input ("sink_%u", 2 * GST_SECOND);
+    f.stream (info);
+    f.audio (info, 0, kOutRate, ramp_fn ());
+    f.control ("interrupt", 500 * kMs);
+    assert_clean (rec.run ());
+  }
+  gchar *text = NULL;
+  fail_unless (g_file_get_contents (log.c_str (), &text, NULL, NULL));
+  fail_unless_equals_string (
+      text, "{\"kind\":\"interrupt\",\"pad\":\"sink_0\","
+            "\"running-time\":500000000,\"sample\":24000,\"seconds\":0.5,"
+            "\"late\":false}\n"
+            "{\"kind\":\"done\",\"status\":\"ok\",\"duration\":500000000,"
+            "\"samples\":24000,\"committed-samples\":24000,"
+            "\"interrupted-samples\":24000,\"silence-samples\":0,"
+            "\"overlap-samples\":0,\"late-events\":0,\"errors\":0}\n");
+  g_free (text);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_inspect_interface)
 {
   GstElementFactory *factory = gst_element_factory_find ("recorderbin");
@@ -1178,6 +1211,7 @@ recorderbin_suite (void)
   Suite *s = suite_create ("recorderbin");
   TCase *tc = tcase_create ("general");
   suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_mark_log_loads_its_json_library);
   tcase_add_test (tc, test_inspect_interface);
   tcase_add_test (tc, test_one_pad_wav_bit_exact);
   tcase_add_loop_test (tc, test_two_pads_aligned, 0,
