@@ -10,6 +10,23 @@
 namespace recorder
 {
 
+PadProgress
+progress_of (const PadTimeline &timeline, Time gap_end, Time upstream_latency,
+             bool ended, bool silent)
+{
+  PadProgress p;
+  p.holdback = timeline.holdback ();
+  p.first_audio = timeline.first_audio ();
+  p.newest_end = timeline.newest_end ();
+  p.gap_end = gap_end;
+  p.committed_end = timeline.committed_end ();
+  p.holdback_horizon = timeline.holdback_horizon ();
+  p.upstream_latency = upstream_latency;
+  p.ended = ended;
+  p.silent = silent;
+  return p;
+}
+
 Time
 later_of (Time a, Time b)
 {

@@ -33,6 +33,11 @@ struct PadProgress
   bool silent = false; /* its input failed: it holds nobody back */
 };
 
+/* A pad's progress as its timeline shows it, with what only its input
+ * knows: the furthest GAP end, its upstream latency, EOS, a failed input. */
+PadProgress progress_of (const PadTimeline &timeline, Time gap_end,
+                         Time upstream_latency, bool ended, bool silent);
+
 /* The later of two times, where kTimeNone means "no time yet". */
 Time later_of (Time a, Time b);
 

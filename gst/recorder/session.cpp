@@ -71,20 +71,9 @@ Session::progress () const
   std::vector<PadProgress> out;
   out.reserve (pads.size ());
   for (const auto &[index, pad] : pads)
-    {
-      const PadTimeline &t = pad->timeline;
-      PadProgress p;
-      p.holdback = t.holdback ();
-      p.first_audio = t.first_audio ();
-      p.newest_end = t.newest_end ();
-      p.gap_end = pad->gap_end;
-      p.committed_end = t.committed_end ();
-      p.holdback_horizon = t.holdback_horizon ();
-      p.upstream_latency = pad->upstream_latency;
-      p.ended = pad->eos;
-      p.silent = pad->input_failed;
-      out.push_back (p);
-    }
+    out.push_back (progress_of (pad->timeline, pad->gap_end,
+                                pad->upstream_latency, pad->eos,
+                                pad->input_failed));
   return out;
 }
 

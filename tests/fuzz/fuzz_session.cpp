@@ -1076,20 +1076,8 @@ public:
   {
     std::vector<PadProgress> out;
     for (const auto &pad : pads)
-      {
-        const PadTimeline &t = pad->tl;
-        PadProgress p;
-        p.holdback = t.holdback ();
-        p.first_audio = t.first_audio ();
-        p.newest_end = t.newest_end ();
-        p.gap_end = pad->gap_end;
-        p.committed_end = t.committed_end ();
-        p.holdback_horizon = t.holdback_horizon ();
-        p.upstream_latency = pad->latency;
-        p.ended = pad->eos;
-        p.silent = pad->failed;
-        out.push_back (p);
-      }
+      out.push_back (recorder::progress_of (pad->tl, pad->gap_end, pad->latency,
+                                            pad->eos, pad->failed));
     return out;
   }
 
