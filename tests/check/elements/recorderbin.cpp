@@ -68,21 +68,6 @@ contains_ignoring_case (const std::string &haystack, const std::string &needle)
   return found;
 }
 
-/* Asserts a clean run: EOS, no ERROR, a done message with status ok. */
-void
-assert_clean (const rtest::RunResult &r)
-{
-  fail_if (r.timed_out, "timed out");
-  fail_unless (r.errors.empty (), "errors: %s",
-               rtest::describe_messages (r.errors).c_str ());
-  fail_unless (r.got_eos, "no EOS");
-  fail_unless_equals_int ((int)r.done.size (), 1);
-  {
-    const std::string status = r.done_status ();
-    fail_unless_equals_string (status.c_str (), "ok");
-  }
-}
-
 /* Asserts frames [from, from + n) of channel `ch` of `pcm` equal fn (first +
  * i), reporting the first difference. */
 void
@@ -788,7 +773,7 @@ GST_START_TEST (test_partial_frame_dropped_with_warning)
         f.buffer (b);
       }
     const rtest::RunResult &r = rec.run ();
-    assert_clean (r);
+    rtest::assert_clean (r, 1);
     bool warned = false;
     for (GstMessage *w : r.warnings)
       if (contains_ignoring_case (rtest::message_text (w), "sink_0")

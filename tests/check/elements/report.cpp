@@ -648,15 +648,7 @@ struct Recording
     after_stop = read_stats (rig.bin);
     if (clean)
       {
-        fail_unless (result.got_eos, "no EOS (timed out: %d)",
-                     result.timed_out);
-        fail_unless (result.errors.empty (), "%s",
-                     rtest::describe_messages (result.errors).c_str ());
-        fail_unless (result.warnings.empty (), "%s",
-                     rtest::describe_messages (result.warnings).c_str ());
-        fail_unless_equals_int ((int)result.done.size (), 1);
-        const std::string status = result.done_status ();
-        fail_unless_equals_string (status.c_str (), "ok");
+        rtest::assert_clean (result);
         for (const auto &in : rig.inputs)
           fail_unless (in->flow () == GST_FLOW_OK, "pad %s: %s",
                        in->name ().c_str (), gst_flow_get_name (in->flow ()));
@@ -1374,16 +1366,7 @@ GST_START_TEST (test_now_live)
   fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
   const rtest::RunResult &r = rig.finish ();
 
-  fail_unless (r.got_eos, "no EOS (timed out: %d)", r.timed_out);
-  fail_unless (r.errors.empty (), "%s",
-               rtest::describe_messages (r.errors).c_str ());
-  fail_unless (r.warnings.empty (), "%s",
-               rtest::describe_messages (r.warnings).c_str ());
-  fail_unless_equals_int ((int)r.done.size (), 1);
-  {
-    const std::string status = r.done_status ();
-    fail_unless_equals_string (status.c_str (), "ok");
-  }
+  rtest::assert_clean (r);
   const GValue *pads = gst_structure_get_value (r.done[0], "pads");
   fail_unless (pads && gst_value_array_get_size (pads) == 2);
   guint64 first[2] = { 0, 0 };

@@ -43,6 +43,18 @@ leak_checked ()
 #endif
 }
 
+void
+assert_clean (const RunResult &r, std::size_t warnings)
+{
+  fail_unless (r.got_eos, "no EOS (timed out: %d)", r.timed_out);
+  fail_unless (r.errors.empty (), "%s", describe_messages (r.errors).c_str ());
+  fail_unless (r.warnings.size () == warnings, "%s",
+               describe_messages (r.warnings).c_str ());
+  fail_unless_equals_int ((int)r.done.size (), 1);
+  const std::string status = r.done_status ();
+  fail_unless_equals_string (status.c_str (), "ok");
+}
+
 std::string
 message_text (GstMessage *msg)
 {

@@ -62,6 +62,10 @@ struct RunResult
   std::string done_status () const;
 };
 
+/* Asserts a clean run: EOS, no ERROR, `warnings` WARNINGs (none unless
+ * the test caused them), one recorderbin-done with status ok. */
+void assert_clean (const RunResult &r, std::size_t warnings = 0);
+
 /* Pops `bus` until EOS, until an ERROR when stop_on_error, or until
  * `timeout`, keeping the ERROR, WARNING, recorderbin-done and
  * recorderbin-mark messages; then takes what is left on the bus. */
